@@ -1,0 +1,78 @@
+# SPDX-License-Identifier: GPL-2.0
+# vma-retry: the single entry point. `make help` lists the targets.
+
+ARCH ?=
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: help setup check lint apply series series-check build initramfs run \
+	kunit bisect-check send clean
+
+help:
+	@echo 'vma-retry: retry page faults under the per-VMA lock after I/O'
+	@echo
+	@echo '  make setup         install toolchains, QEMU 10 and the base tree (root, idempotent)'
+	@echo '  make check         the test command: lint, apply, drift and bisect checks,'
+	@echo '                     build and boot all seven arches, KUnit and kselftests'
+	@echo '  make lint          shellcheck of the scripts, checkpatch --strict of patches/'
+	@echo '  make apply         git am patches/ onto the base (or KERNEL_TREE=) in a worktree'
+	@echo '  make series        export the applied branch back to patches/'
+	@echo '  make series-check  fail if patches/ differs from that export (drift)'
+	@echo '  make build ARCH=a  build the test kernel of one arch (DEBUG=1: debug variant)'
+	@echo '  make run ARCH=a    build and boot it and run the tests (TESTS=x,y: only those;'
+	@echo '                     INTERACTIVE=1: a command loop in the guest)'
+	@echo '  make kunit ARCH=a  kunit.py run with the suite'"'"'s kunitconfig and our toolchain'
+	@echo '  make bisect-check  build the touched objects at every patch on every arch'
+	@echo '  make send          prepare the mail (format-patch, get_maintainer); never sends'
+	@echo '  make clean         remove out/ and the build trees (keeps ccache and the base tree)'
+	@echo
+	@echo "Arches: $$(awk '!/^#/ && NF { printf "%s ", $$1 }' configs/arches)"
+	@echo 'Environment: KERNEL_TREE=, KERNEL_BASE=, BASE_PKG=, VMA_RETRY_CACHE=, DEBUG=1, JOBS='
+
+setup:
+	$(S)/setup.sh
+
+check:
+	$(S)/check.sh
+
+lint:
+	$(S)/lint.sh
+
+apply:
+	$(S)/apply-series.sh
+
+series:
+	$(S)/export-series.sh
+
+series-check:
+	$(S)/export-series.sh --check
+
+need-arch:
+	@if [ -z "$(ARCH)" ]; then echo "error: ARCH= is required; valid: $$(awk '!/^#/ && NF { printf "%s ", $$1 }' configs/arches)" >&2; exit 2; fi
+
+build: need-arch
+	$(S)/apply-series.sh
+	$(S)/build-kernel.sh $(ARCH)
+
+initramfs: need-arch
+	$(S)/build-initramfs.sh $(ARCH)
+
+run: need-arch
+	$(S)/apply-series.sh
+	$(S)/build-kernel.sh $(ARCH) >/dev/null
+	$(S)/build-initramfs.sh $(ARCH) >/dev/null
+	TESTS=$(TESTS) INTERACTIVE=$(INTERACTIVE) $(S)/run-qemu.sh $(ARCH)
+
+kunit: need-arch
+	$(S)/apply-series.sh
+	$(S)/kunit.sh $(ARCH)
+
+bisect-check:
+	$(S)/bisect-check.sh
+
+send:
+	$(S)/send.sh
+
+clean:
+	rm -rf out
+	rm -rf "$${VMA_RETRY_CACHE:-$${XDG_CACHE_HOME:-$$HOME/.cache}/vma-retry}/build"

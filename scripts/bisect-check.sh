@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Build what every patch touches, with the series applied up to that patch,
+# on every arch that builds it.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat <<EOF_USAGE
+Usage: $0 [--help]
+
+Walks the series patch by patch in a worktree of its own
+(\$VMA_RETRY_CACHE/src/bisect) and, after each patch, builds in each arch's
+config (build trees \$VMA_RETRY_CACHE/build/ARCH-bisect):
+  - the objects of the C files the patch changes that the arch builds
+    (a file under arch/X/ only on X);
+  - when the patch changes a header: mm/memory.o, mm/filemap.o, mm/shmem.o
+    and the arch's arch/*/mm/fault.o, the users of the fault API;
+  - the kselftest programs the patch adds or changes, with the arch's guest
+    compiler (configs/arches).
+So a patch that breaks the build of any arch at its point of the series is
+named. ARCHES="a b" limits the arches. Exit status 1 on a failure.
+EOF_USAGE
+}
+case ${1:-} in -h | --help) usage; exit 0 ;; "") ;; *) usage_error "unexpected argument '$1'" ;; esac
+
+repo=$(kernel_tree)
+base=$(base_rev)
+applied=$VMA_RETRY_CACHE/src/applied
+git -C "$applied" rev-parse -q --verify "refs/heads/$SERIES_BRANCH" >/dev/null ||
+	die "run 'make apply' first"
+mapfile -t commits < <(git -C "$applied" rev-list --reverse "$base..$SERIES_BRANCH")
+((${#commits[@]})) || die "no patches to check"
+
+wt=$VMA_RETRY_CACHE/src/bisect
+if ! git -C "$wt" rev-parse --git-dir >/dev/null 2>&1; then
+	rm -rf "$wt"
+	git -C "$repo" worktree prune
+	stage "creating worktree $wt" git -C "$repo" worktree add -q --detach "$wt" "$base"
+fi
+git -C "$wt" checkout -q -f --detach "$base"
+
+read -r -a arches <<<"${ARCHES:-$(all_arches | tr '\n' ' ')}"
+rc=0 n=0
+for c in "${commits[@]}"; do
+	n=$((n + 1))
+	subject=$(git -C "$applied" log -1 --format=%s "$c")
+	git -C "$wt" checkout -q --detach "$c"
+	mapfile -t files < <(git -C "$wt" diff --name-only "$c~1" "$c")
+	for a in "${arches[@]}"; do
+		load_arch "$a"
+		objs=() tests=()
+		header=
+		for f in "${files[@]}"; do
+			case $f in
+			tools/testing/selftests/*.c) tests+=("$f") ;;
+			tools/*) ;;
+			arch/*)
+				[[ $f == arch/$A_KARCH/*.c ]] && objs+=("${f%.c}.o") ;;
+			*.c) objs+=("${f%.c}.o") ;;
+			*.h) header=1 ;;
+			esac
+		done
+		if [[ -n $header ]]; then
+			objs+=(mm/memory.o mm/filemap.o mm/shmem.o "arch/$A_KARCH/mm/fault.o")
+		fi
+		((${#objs[@]} + ${#tests[@]})) || continue
+		what="[$n/${#commits[@]}] $A_NAME: $subject"
+		if ((${#objs[@]})); then
+			mapfile -t objs < <(printf '%s\n' "${objs[@]}" | sort -u)
+			# Only objects this arch's config builds: ask Kbuild by the .c's Makefile.
+			SRC=$wt BUILD_TAG=bisect "$VMA_RETRY_ROOT/scripts/build-kernel.sh" --config-only "$A_NAME" >/dev/null ||
+				{ echo "bisect: $what: configuration failed" >&2; rc=1; continue; }
+			O=$(build_dir "$A_NAME-bisect")
+			case $A_TOOLCHAIN in llvm) cc=clang-19 ;; native) cc=gcc ;; *) cc=${A_TOOLCHAIN}gcc ;; esac
+			if ! CCACHE_DIR=${CCACHE_DIR:-$VMA_RETRY_CACHE/ccache} make -s -C "$wt" O="$O" "${A_MAKE[@]}" \
+				CC="ccache $cc" HOSTCC="ccache gcc" -j"${JOBS:-$(nproc)}" "${objs[@]}" >"$O/bisect.log" 2>&1; then
+				echo "bisect: $what: building ${objs[*]} failed:" >&2
+				grep -E 'error|Error' "$O/bisect.log" | head -10 >&2
+				rc=1
+				continue
+			fi
+		fi
+		if ((${#tests[@]})); then
+			sysroot=
+			[[ $A_TOOLCHAIN == llvm ]] && sysroot=$("$VMA_RETRY_ROOT/scripts/loong64-sysroot.sh")
+			# shellcheck disable=SC2206
+			gcc_cmd=(${A_USER_TARGET//@SYSROOT@/$sysroot})
+			for t in "${tests[@]}"; do
+				if ! "${gcc_cmd[@]}" -static -O2 -Wall -pthread -I "$wt/tools/testing/selftests" \
+					-I "$wt/$(dirname "$t")" -c -o /dev/null "$wt/$t" 2>"$VMA_RETRY_CACHE/build/bisect-test.log"; then
+					echo "bisect: $what: compiling $t failed:" >&2
+					head -10 "$VMA_RETRY_CACHE/build/bisect-test.log" >&2
+					rc=1
+				fi
+			done
+		fi
+		log "ok $what (${objs[*]} ${tests[*]})"
+	done
+done
+exit "$rc"

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Configure and build one arch's test kernel from allnoconfig plus fragments.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat <<EOF_USAGE
+Usage: $0 [--config-only] ARCH
+
+Builds the test kernel for ARCH ($(all_arches | tr '\n' ' ')) out of tree in
+\$VMA_RETRY_CACHE/build/ARCH[-debug][-TAG] and prints the image path.
+The config is allnoconfig + configs/common.config + configs/ARCH.config
+(+ the KUnit suite's kunitconfig when the tree has it, + configs/debug.config
+and configs/kasan.config with DEBUG=1); every requested option is checked
+after the merge and the build fails naming those that did not stick.
+
+Environment:
+  SRC=DIR        kernel source tree (default: the applied series,
+                 \$VMA_RETRY_CACHE/src/applied, see scripts/apply-series.sh)
+  DEBUG=1        debug variant (lockdep, DEBUG_VM, KASAN where supported)
+  BUILD_TAG=T    suffix of the build directory (e.g. base)
+  JOBS=N         parallel jobs (default: nproc)
+EOF_USAGE
+}
+
+config_only=
+while (($#)); do
+	case $1 in
+	-h | --help) usage; exit 0 ;;
+	--config-only) config_only=1; shift ;;
+	-*) usage_error "unknown option '$1' (see --help)" ;;
+	*) break ;;
+	esac
+done
+(($# == 1)) || usage_error "one ARCH expected (see --help)"
+load_arch "$1"
+check_toolchain
+
+SRC=${SRC:-$VMA_RETRY_CACHE/src/applied}
+[[ -f $SRC/Makefile ]] || die "no kernel tree at $SRC: run 'make apply' (or set SRC=)"
+O=$(build_dir "$A_NAME${DEBUG:+-debug}${BUILD_TAG:+-$BUILD_TAG}")
+mkdir -p "$O"
+
+# KASAN is only worth its TCG cost where the arch has generic KASAN.
+kasan_arches=" x86_64 arm64 riscv loongarch powerpc s390 "
+
+frags=("$VMA_RETRY_ROOT/configs/common.config" "$VMA_RETRY_ROOT/configs/$A_NAME.config")
+kunitconfig=$SRC/mm/tests/vma_retry.kunitconfig
+[[ -f $kunitconfig ]] && frags+=("$kunitconfig")
+if [[ -n ${DEBUG:-} ]]; then
+	frags+=("$VMA_RETRY_ROOT/configs/debug.config")
+	[[ $kasan_arches == *" $A_NAME "* ]] && frags+=("$VMA_RETRY_ROOT/configs/kasan.config")
+fi
+
+export CCACHE_DIR=${CCACHE_DIR:-$VMA_RETRY_CACHE/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+export CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$SRC
+export KBUILD_BUILD_TIMESTAMP="$VMA_RETRY_DATE" KBUILD_BUILD_USER=vma-retry KBUILD_BUILD_HOST=qemu
+case $A_TOOLCHAIN in
+llvm) cc=clang-19 ;;
+native) cc=gcc ;;
+*) cc=${A_TOOLCHAIN}gcc ;;
+esac
+kmake=(make -s -C "$SRC" O="$O" "${A_MAKE[@]}" CC="ccache $cc" HOSTCC="ccache gcc")
+
+# Configure: the fragments become KCONFIG_ALLCONFIG for allnoconfig.
+grep -hv '^#' "${frags[@]}" | grep -v '^$' >"$O/fragments.config.new"
+if ! cmp -s "$O/fragments.config.new" "$O/fragments.config" || [[ ! -f $O/.config ]]; then
+	mv "$O/fragments.config.new" "$O/fragments.config"
+	"${kmake[@]}" KCONFIG_ALLCONFIG="$O/fragments.config" allnoconfig >/dev/null
+else
+	rm -f "$O/fragments.config.new"
+	"${kmake[@]}" olddefconfig >/dev/null
+fi
+
+# Verify that every requested option is set as requested (like kunit.py).
+bad=()
+while IFS= read -r line; do
+	sym=${line%%=*} val=${line#*=}
+	if [[ $val == n ]]; then
+		grep -qx "$sym=.*" "$O/.config" && bad+=("$line (got $(grep -x "$sym=.*" "$O/.config"))")
+	else
+		grep -qxF "$line" "$O/.config" || bad+=("$line (got: $(grep -E "^(# )?${sym}[= ]" "$O/.config" || echo 'absent'))")
+	fi
+done <"$O/fragments.config"
+if ((${#bad[@]})); then
+	printf '%s: requested config options that are not set after the merge:\n' "$A_NAME" >&2
+	printf '  %s\n' "${bad[@]}" >&2
+	exit "$EXIT_INFRA"
+fi
+[[ -n $config_only ]] && { printf '%s\n' "$O/.config"; exit 0; }
+
+"${kmake[@]}" -j"${JOBS:-$(nproc)}" >"$O/build.log" 2>&1 || {
+	grep -E 'error|Error' "$O/build.log" | head -20 >&2
+	die "$A_NAME: kernel build failed (log: $O/build.log)"
+}
+[[ -f $O/$A_IMAGE ]] || die "$A_NAME: build produced no $A_IMAGE"
+printf '%s\n' "$O/$A_IMAGE"

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The test command of the README and of .ci/run (make check).
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat <<EOF_USAGE
+Usage: $0 [--help]
+
+Runs, in order: lint (shellcheck, checkpatch --strict of patches/), make apply,
+the drift check (patches/ = export of the applied branch), then for every
+arch of configs/arches (or ARCHES="a b"): build the kernel, build the
+initramfs, boot under QEMU and judge KUnit, kselftests and splats; then the
+bisect check (SKIP_BISECT=1 skips it, and is then reported as a failure).
+Prints a per-arch table and, last, one line "N passed, N failed, N skipped"
+counting the test cases of all arches (KUnit cases and guest programs) and
+the lint, drift and bisect gates (one case each).
+Exit status: 0 pass, 1 test failure, 3 infrastructure failure.
+EOF_USAGE
+}
+case ${1:-} in -h | --help) usage; exit 0 ;; "") ;; *) usage_error "unexpected argument '$1'" ;; esac
+
+OUT=${OUT:-$VMA_RETRY_ROOT/out}
+export OUT
+mkdir -p "$OUT"
+rm -f "$OUT"/*.summary
+worst=0
+gates_pass=0 gates_fail=0
+gate() { # gate NAME CMD...: a check that counts as one test case
+	local name=$1
+	shift
+	if stage "$name" "$@"; then
+		gates_pass=$((gates_pass + 1))
+	else
+		gates_fail=$((gates_fail + 1))
+		note $EXIT_TESTFAIL
+		printf '%-10s %-6s\n' "$name" fail >>"$OUT/gates.summary"
+		return 1
+	fi
+}
+note() { # note CODE: keep the worst exit status (infra > test failure)
+	local c=$1
+	if ((c == EXIT_INFRA || (c != 0 && worst != EXIT_INFRA))); then
+		worst=$c
+	fi
+}
+
+rm -f "$OUT/gates.summary"
+gate lint "$VMA_RETRY_ROOT/scripts/lint.sh" || true
+stage "apply the series" "$VMA_RETRY_ROOT/scripts/apply-series.sh" || { note $EXIT_INFRA; exit "$worst"; }
+gate drift "$VMA_RETRY_ROOT/scripts/export-series.sh" --check || true
+
+read -r -a arches <<<"${ARCHES:-$(all_arches | tr '\n' ' ')}"
+declare -A result
+for a in "${arches[@]}"; do
+	rc=0
+	stage "$a: kernel" "$VMA_RETRY_ROOT/scripts/build-kernel.sh" "$a" >/dev/null || rc=$?
+	if ((rc == 0)); then
+		stage "$a: initramfs" "$VMA_RETRY_ROOT/scripts/build-initramfs.sh" "$a" >/dev/null || rc=$?
+	fi
+	if ((rc == 0)); then
+		stage "$a: boot and test" "$VMA_RETRY_ROOT/scripts/run-qemu.sh" "$a" || rc=$?
+	else
+		printf '%-10s %-6s build failed\n' "$a" infra >"$OUT/$a.summary"
+		rc=$EXIT_INFRA
+	fi
+	result[$a]=$rc
+	note "$rc"
+done
+
+if [[ -n ${SKIP_BISECT:-} ]]; then
+	log "bisect check skipped (SKIP_BISECT=1): counted as a failure"
+	gate bisect false || true
+else
+	gate bisect "$VMA_RETRY_ROOT/scripts/bisect-check.sh" || true
+fi
+
+echo
+echo "arch       result kunit p/f/s  selftests p/f/s  splats  boot"
+pass=$gates_pass failed=$gates_fail skipped=0
+[[ -f $OUT/gates.summary ]] && cat "$OUT/gates.summary"
+for a in "${arches[@]}"; do
+	cat "$OUT/$a.summary"
+	read -r kp kf ks sp sf ss < <(sed -E -n 's/.*kunit ([0-9]+)\/([0-9]+)\/([0-9]+) +selftests ([0-9]+)\/([0-9]+)\/([0-9]+).*/\1 \2 \3 \4 \5 \6/p' "$OUT/$a.summary" | grep . || echo "0 0 0 0 1 0")
+	pass=$((pass + kp + sp))
+	failed=$((failed + kf + sf))
+	skipped=$((skipped + ks + ss))
+	# An arch that did not finish counts as one failure even without a count.
+	if ((result[$a] != 0 && kf + sf == 0)); then
+		failed=$((failed + 1))
+	fi
+done
+echo
+echo "check: $pass passed, $failed failed, $skipped skipped"
+exit "$worst"

@@ -1,0 +1,140 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common definitions for the vma-retry scripts. Source it, do not run it.
+# shellcheck shell=bash disable=SC2034
+
+VMA_RETRY_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+export VMA_RETRY_ROOT
+
+# Everything that is not in the checkout lives here: downloaded packages,
+# the base kernel tree, build trees, ccache, the loong64 sysroot.
+VMA_RETRY_CACHE=${VMA_RETRY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/vma-retry}
+export VMA_RETRY_CACHE
+
+# The pinned base: Linux v7.3-rc7 as packaged by Debian.
+BASE_PKG=${BASE_PKG:-linux-source-7.3}
+BASE_PKG_VERSION=${BASE_PKG_VERSION:-7.3~rc7-1~exp1}
+BASE_PKG_SUITE=${BASE_PKG_SUITE:-experimental}
+BASE_TAG=vma-retry-base-v7.3-rc7
+SERIES_BRANCH=vma-retry
+
+# The project identity: it signs off the patches and commits the base tree.
+VMA_RETRY_NAME="vma-retry project"
+VMA_RETRY_EMAIL="vma-retry@example.org"
+# A fixed date makes the base commit, and so every commit of the series
+# applied on it, reproducible: `make series` must give the same bytes.
+VMA_RETRY_DATE="2026-10-16T00:00:00+0000"
+
+# Exit codes shared by the runner and `make check`.
+EXIT_PASS=0
+EXIT_TESTFAIL=1
+EXIT_USAGE=2
+EXIT_INFRA=3
+
+_vr_t0=${_vr_t0:-$EPOCHSECONDS}
+export _vr_t0
+
+log() { printf '[%4ds] %s\n' "$((EPOCHSECONDS - _vr_t0))" "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit "${DIE_CODE:-$EXIT_INFRA}"; }
+usage_error() { printf 'error: %s\n' "$*" >&2; exit "$EXIT_USAGE"; }
+
+# Run a command with the project identity as author and committer.
+as_project() {
+	GIT_AUTHOR_NAME=$VMA_RETRY_NAME GIT_AUTHOR_EMAIL=$VMA_RETRY_EMAIL \
+	GIT_COMMITTER_NAME=$VMA_RETRY_NAME GIT_COMMITTER_EMAIL=$VMA_RETRY_EMAIL \
+		"$@"
+}
+
+# The kernel tree the scripts work on: the user's own (KERNEL_TREE) or the
+# unpacked Debian package in the cache.
+kernel_tree() {
+	if [[ -n ${KERNEL_TREE:-} ]]; then
+		[[ -f $KERNEL_TREE/Makefile && -d $KERNEL_TREE/mm ]] ||
+			die "KERNEL_TREE=$KERNEL_TREE is not a kernel source tree"
+		printf '%s\n' "$KERNEL_TREE"
+	else
+		printf '%s\n' "$VMA_RETRY_CACHE/src/$BASE_PKG"
+	fi
+}
+
+# The base revision of the series in that tree.
+base_rev() {
+	if [[ -n ${KERNEL_TREE:-} ]]; then
+		printf '%s\n' "${KERNEL_BASE:-v7.3-rc7}"
+	else
+		printf '%s\n' "$BASE_TAG"
+	fi
+}
+
+# ---- the per-arch table (configs/arches) ----------------------------------
+ARCH_TABLE=$VMA_RETRY_ROOT/configs/arches
+
+all_arches() { awk '!/^#/ && NF { print $1 }' "$ARCH_TABLE"; }
+
+# Load one arch's row into A_* variables; unknown arch: exit 2 with the list.
+load_arch() {
+	local want=$1 line
+	line=$(awk -F'|' -v a="$want" '!/^#/ && NF { n=$1; gsub(/ /, "", n); if (n == a) print }' "$ARCH_TABLE")
+	if [[ -z $line ]]; then
+		DIE_CODE=$EXIT_USAGE die "unknown ARCH '$want'; valid: $(all_arches | tr '\n' ' ')"
+	fi
+	local f
+	IFS='|' read -r -a f <<<"$line"
+	trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; printf '%s' "${s%"${s##*[![:space:]]}"}"; }
+	A_NAME=$(trim "${f[0]}")
+	A_KARCH=$(trim "${f[1]}")
+	A_TOOLCHAIN=$(trim "${f[2]}")
+	A_IMAGE=$(trim "${f[3]}")
+	A_QEMU=$(trim "${f[4]}")
+	A_QEMU_ARGS=$(trim "${f[5]}")
+	A_CONSOLE=$(trim "${f[6]}")
+	A_USER_TARGET=$(trim "${f[7]}")
+	A_PACKAGES=$(trim "${f[8]}")
+	A_KUNIT_ARCH=$(trim "${f[9]}")
+	unset -f trim
+	# Kernel make arguments for this arch.
+	A_MAKE=(ARCH="$A_KARCH")
+	case $A_TOOLCHAIN in
+	llvm) A_MAKE+=(LLVM=-19) ;;
+	native) ;;
+	*) A_MAKE+=(CROSS_COMPILE="$A_TOOLCHAIN") ;;
+	esac
+}
+
+# Check that the toolchain of the loaded arch is installed; name the package.
+check_toolchain() {
+	local cc
+	case $A_TOOLCHAIN in
+	llvm) cc=clang-19 ;;
+	native) cc=gcc ;;
+	*) cc=${A_TOOLCHAIN}gcc ;;
+	esac
+	command -v "$cc" >/dev/null ||
+		die "$A_NAME: compiler '$cc' not found: install $A_PACKAGES (make setup)"
+	command -v "$A_QEMU" >/dev/null ||
+		die "$A_NAME: '$A_QEMU' not found: install the QEMU package from bookworm-backports (make setup)"
+}
+
+build_dir() { printf '%s\n' "$VMA_RETRY_CACHE/build/${1:-$A_NAME}"; }
+
+# Elapsed-time wrapper for long stages.
+stage() {
+	local name=$1 t=$SECONDS rc=0
+	shift
+	log "$name ..."
+	"$@" || rc=$?
+	if ((rc)); then
+		log "$name: failed after $((SECONDS - t)) s (exit $rc)"
+	else
+		log "$name: $((SECONDS - t)) s"
+	fi
+	return "$rc"
+}
+
+# The patch files of patches/series, in order (comments and blanks dropped).
+series_patches() {
+	[[ -f $VMA_RETRY_ROOT/patches/series ]] || return 0
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$VMA_RETRY_ROOT/patches/series" | grep -v '^$' || true
+}
+
+# `make run ARCH=x86_64` must not leak ARCH= and friends into the kernel's make.
+unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES

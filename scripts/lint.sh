@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Lint: shellcheck of the scripts, checkpatch --strict of every patch.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+case ${1:-} in
+-h | --help)
+	cat <<EOF_USAGE
+Usage: $0 [--help]
+
+1. shellcheck on scripts/*.sh and .ci/run.
+2. the base tree's scripts/checkpatch.pl --strict on every patch of
+   patches/series: each must report 0 errors, 0 warnings and 0 checks, or
+   every remaining item must be justified in patches/README by a line
+     checkpatch: <patch file>: <TYPE>: <one-line reason>
+3. no Acked-by, Reviewed-by, Tested-by or Suggested-by trailers, and every
+   patch is signed off by the project identity ($VMA_RETRY_NAME).
+Exit status 1 on any finding.
+EOF_USAGE
+	exit 0 ;;
+"") ;;
+*) usage_error "unexpected argument '$1'" ;;
+esac
+
+rc=0
+cd "$VMA_RETRY_ROOT"
+command -v shellcheck >/dev/null || die "shellcheck not found: install shellcheck (make setup)"
+if ! shellcheck -x scripts/*.sh .ci/run; then
+	echo "lint: shellcheck found problems" >&2
+	rc=1
+fi
+
+mapfile -t patches < <(series_patches)
+if ((${#patches[@]})); then
+	tree=$(kernel_tree)
+	[[ -x $tree/scripts/checkpatch.pl ]] || "$VMA_RETRY_ROOT/scripts/base-tree.sh"
+	for p in "${patches[@]}"; do
+		pf=patches/$p
+		[[ -f $pf ]] || { echo "lint: $p is in patches/series but not in patches/" >&2; rc=1; continue; }
+		out=$(cd "$tree" && ./scripts/checkpatch.pl --strict --terse --show-types "$VMA_RETRY_ROOT/$pf" 2>&1) || true
+		while IFS= read -r line; do
+			[[ $line =~ :[[:space:]](ERROR|WARNING|CHECK):([A-Z_]+): ]] || continue
+			type=${BASH_REMATCH[2]}
+			if ! grep -q "^checkpatch: $p: $type: ." patches/README 2>/dev/null; then
+				echo "lint: checkpatch: $line" >&2
+				rc=1
+			fi
+		done <<<"$out"
+		if grep -Eiq '^(Acked|Reviewed|Tested|Suggested)-by:' "$pf"; then
+			echo "lint: $p carries an Acked/Reviewed/Tested/Suggested-by trailer" >&2
+			rc=1
+		fi
+		grep -q "^Signed-off-by: $VMA_RETRY_NAME <$VMA_RETRY_EMAIL>" "$pf" ||
+			{ echo "lint: $p is not signed off by $VMA_RETRY_NAME <$VMA_RETRY_EMAIL>" >&2; rc=1; }
+	done
+	log "checkpatch --strict: ${#patches[@]} patch(es) checked"
+fi
+exit "$rc"

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Boot one arch's test kernel under QEMU (TCG), save the console log and
+# judge it: KUnit results, the guest's KTAP, and kernel splats.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat <<EOF_USAGE
+Usage: $0 ARCH
+
+Boots \$VMA_RETRY_CACHE/build/ARCH[-debug][-TAG]'s kernel with the initramfs of
+scripts/build-initramfs.sh under QEMU TCG, with a timeout, and saves the
+console log as out/ARCH.log. Then it parses the KUnit output with the kernel's
+kunit.py parse, the guest's KTAP (one subtest per program of selftests/tests)
+and looks for kernel splats (WARNING, BUG, Oops, lockdep, KASAN, RCU stall,
+hung task, panic). Prints one summary line, also saved as out/ARCH.summary.
+
+Exit status: 0 pass, 1 test failure (a failed test, a required test that
+skipped, a splat), 3 infrastructure failure (timeout, boot failure, no or
+incomplete KTAP); the last console lines are shown on failure.
+
+Environment:
+  TESTS=a,b      run only these programs of selftests/tests
+  INTERACTIVE=1  no tests: a minimal command loop in the guest on your terminal
+  TIMEOUT=S      QEMU timeout in seconds (default 900)
+  KERNEL=FILE    boot this image instead of the build tree's
+  DEBUG=1, BUILD_TAG=T, SRC=DIR  as for scripts/build-kernel.sh
+  OUT=DIR        where logs go (default: out/ in the checkout)
+EOF_USAGE
+}
+case ${1:-} in -h | --help) usage; exit 0 ;; esac
+(($# == 1)) || usage_error "one ARCH expected (see --help)"
+load_arch "$1"
+check_toolchain
+
+SRC=${SRC:-$VMA_RETRY_CACHE/src/applied}
+label=$A_NAME${DEBUG:+-debug}${BUILD_TAG:+-$BUILD_TAG}
+kernel=${KERNEL:-$(build_dir "$label")/$A_IMAGE}
+initrd=$VMA_RETRY_CACHE/build/initramfs-$A_NAME.cpio
+[[ -f $kernel ]] || die "$label: no kernel image $kernel (make build ARCH=$A_NAME)"
+[[ -f $initrd ]] || die "$label: no initramfs $initrd (make initramfs ARCH=$A_NAME)"
+OUT=${OUT:-$VMA_RETRY_ROOT/out}
+mkdir -p "$OUT"
+logf=$OUT/$label.log
+summary=$OUT/$label.summary
+
+append="panic=-1 null_blk.nr_devices=0"
+[[ -n $A_CONSOLE ]] && append="console=$A_CONSOLE $append"
+[[ -n ${TESTS:-} ]] && append+=" vr.tests=$TESTS"
+[[ -n ${INTERACTIVE:-} ]] && append+=" vr.shell=1"
+# shellcheck disable=SC2206
+qemu=("$A_QEMU" $A_QEMU_ARGS -smp 2 -m 1G -nographic -no-reboot
+	-kernel "$kernel" -initrd "$initrd" -append "$append")
+
+if [[ -n ${INTERACTIVE:-} ]]; then
+	log "$label: interactive guest; type 'poweroff' to leave"
+	exec "${qemu[@]}"
+fi
+
+timeout=${TIMEOUT:-900}
+log "$label: booting under ${A_QEMU} (timeout ${timeout} s)"
+t0=$SECONDS
+rc=0
+timeout -k 10 "$timeout" "${qemu[@]}" </dev/null >"$logf" 2>&1 || rc=$?
+secs=$((SECONDS - t0))
+tr -d '\r' <"$logf" >"$logf.tmp" && mv "$logf.tmp" "$logf"
+
+verdict=pass
+reasons=()
+fail() { # fail LEVEL REASON: LEVEL is test or infra
+	reasons+=("$2")
+	if [[ $1 == infra ]]; then
+		verdict=infra
+	elif [[ $verdict == pass ]]; then
+		verdict=fail
+	fi
+}
+
+if ((rc == 124 || rc == 137)); then
+	fail infra "timeout after ${timeout} s"
+elif ((rc)); then
+	fail infra "QEMU exited with status $rc"
+fi
+
+# --- KUnit: the part of the log before our init starts ----------------------
+ku_pass=0 ku_fail=0 ku_skip=0
+if [[ -f $SRC/mm/tests/vma_retry.kunitconfig ]]; then
+	sed '/# vma-retry-init: start/,$d' "$logf" >"$OUT/$label.kunit.log"
+	kout=$(python3 "$SRC/tools/testing/kunit/kunit.py" parse "$OUT/$label.kunit.log" 2>&1 || true)
+	printf '%s\n' "$kout" >"$OUT/$label.kunit.txt"
+	line=$(grep -o 'Testing complete\. .*' <<<"$kout" | tail -1 || true)
+	if [[ -z $line ]] || grep -q 'Passed: 0, Failed: 0, Crashed: 0, Skipped: 0' <<<"$line"; then
+		fail infra "no KUnit results in the console log"
+	else
+		num() { grep -o "$1: [0-9]*" <<<"$line" | grep -o '[0-9]*$' || echo 0; }
+		ku_pass=$(num Passed)
+		ku_fail=$(($(num Failed) + $(num Crashed) + $(num Errors)))
+		ku_skip=$(num Skipped)
+		((ku_fail == 0)) || fail test "KUnit: $ku_fail failed"
+	fi
+fi
+
+# --- the guest's KTAP ---------------------------------------------------------
+st_pass=0 st_fail=0 st_skip=0
+if ! grep -q '^# vma-retry-init: start' "$logf"; then
+	fail infra "the guest init never started (boot failure)"
+elif ! grep -q '^# vma-retry-init: done' "$logf"; then
+	fail infra "incomplete KTAP: the guest init did not finish"
+fi
+required=" $(awk -F'|' '!/^#/ && NF { gsub(/ /, "", $1); gsub(/ /, "", $3); if ($3 == "required") printf "%s ", $1 }' "$VMA_RETRY_ROOT/selftests/tests")"
+ran=" "
+while read -r status _ name rest; do
+	ran+="$name "
+	if [[ $status == ok && $rest == *'# SKIP'* ]]; then
+		st_skip=$((st_skip + 1))
+		[[ $required == *" $name "* ]] && fail test "required test $name skipped"
+	elif [[ $status == ok ]]; then
+		st_pass=$((st_pass + 1))
+	else
+		st_fail=$((st_fail + 1))
+		fail test "$name failed"
+	fi
+done < <(sed -n '/^# vma-retry-init: start/,/^# vma-retry-init: done/p' "$logf" |
+	sed -E -n 's/^(ok|not ok) ([0-9]+) ([^ ]+)(.*)$/\1 \2 \3 \4/p' | sed 's/^not ok/notok/')
+if [[ -z ${TESTS:-} && $verdict != infra ]]; then
+	for r in $required; do
+		[[ $ran == *" $r "* ]] || fail test "required test $r did not run"
+	done
+fi
+
+# --- kernel splats ------------------------------------------------------------
+splat_re='WARNING:|BUG:|Oops|Kernel panic|Unable to handle kernel|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN:|UBSAN:|rcu: INFO:|self-detected stall|blocked for more than|general protection fault|Call Trace:|Call trace:'
+splats=$(grep -E -c "$splat_re" "$logf" || true)
+if ((splats)); then
+	fail test "$splats kernel splat line(s): $(grep -E -m1 "$splat_re" "$logf")"
+fi
+
+printf -v line '%-10s %-6s kunit %d/%d/%d  selftests %d/%d/%d  splats %d  %ds%s' \
+	"$label" "$verdict" "$ku_pass" "$ku_fail" "$ku_skip" "$st_pass" "$st_fail" "$st_skip" \
+	"$splats" "$secs" "${reasons:+  (${reasons[*]})}"
+printf '%s\n' "$line" | tee "$summary"
+if [[ $verdict != pass ]]; then
+	printf -- '--- last console lines of %s (%s) ---\n' "$label" "$logf" >&2
+	tail -n 25 "$logf" >&2
+fi
+case $verdict in
+pass) exit "$EXIT_PASS" ;;
+fail) exit "$EXIT_TESTFAIL" ;;
+*) exit "$EXIT_INFRA" ;;
+esac

@@ -1,0 +1,381 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vma-retry guest init: the static /init of the test initramfs.
+ *
+ * Mounts the pseudo filesystems the tests need, runs the test programs listed
+ * in /tests/list (or those named by vr.tests= on the kernel command line),
+ * prints one KTAP document with each program's own KTAP output as a subtest,
+ * and reboots; QEMU runs with -no-reboot, so that ends the VM on every arch.
+ *
+ * /tests/list: one test a line, "name timeout-seconds required|optional [args]".
+ * Exit status of a test program: 0 pass, 4 skip (KSFT_SKIP), other fail.
+ * With vr.shell=1 a minimal command loop replaces the test run (there is no
+ * shell binary for every arch in the initramfs).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <dirent.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#define KSFT_SKIP 4
+#define MAX_TESTS 64
+#define MAX_ARGS 16
+
+struct test {
+	char name[64];
+	int timeout;
+	int required;
+	char *argv[MAX_ARGS];
+};
+
+static struct test tests[MAX_TESTS];
+static int ntests;
+static char cmdline[4096];
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fflush(stdout);
+}
+
+static void do_mount(const char *src, const char *dst, const char *type)
+{
+	mkdir(dst, 0755);
+	if (mount(src, dst, type, 0, NULL) && errno != EBUSY)
+		say("# init: mount %s on %s: %s\n", type, dst, strerror(errno));
+}
+
+static const char *cmdline_arg(const char *key)
+{
+	static char val[1024];
+	size_t klen = strlen(key);
+	char *p = cmdline;
+
+	while ((p = strstr(p, key))) {
+		if ((p == cmdline || p[-1] == ' ') && p[klen] == '=') {
+			size_t n = strcspn(p + klen + 1, " \n");
+
+			if (n >= sizeof(val))
+				n = sizeof(val) - 1;
+			memcpy(val, p + klen + 1, n);
+			val[n] = 0;
+			return val;
+		}
+		p += klen;
+	}
+	return NULL;
+}
+
+/* Is @name in the comma-separated @list? */
+static int in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *p = list;
+
+	while (p && *p) {
+		if (!strncmp(p, name, n) && (p[n] == ',' || !p[n]))
+			return 1;
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return 0;
+}
+
+static void load_tests(const char *filter)
+{
+	char line[512];
+	FILE *f = fopen("/tests/list", "r");
+
+	if (!f) {
+		say("# init: no /tests/list: %s\n", strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f) && ntests < MAX_TESTS) {
+		struct test *t = &tests[ntests];
+		char *tok, *save = NULL, path[128];
+		int i = 0;
+
+		line[strcspn(line, "\n")] = 0;
+		if (!line[0] || line[0] == '#')
+			continue;
+		tok = strtok_r(line, " \t", &save);
+		snprintf(t->name, sizeof(t->name), "%s", tok);
+		tok = strtok_r(NULL, " \t", &save);
+		t->timeout = tok ? atoi(tok) : 120;
+		tok = strtok_r(NULL, " \t", &save);
+		t->required = tok && !strcmp(tok, "required");
+		snprintf(path, sizeof(path), "/tests/%s", t->name);
+		t->argv[i++] = strdup(path);
+		while (i < MAX_ARGS - 1 && (tok = strtok_r(NULL, " \t", &save)))
+			t->argv[i++] = strdup(tok);
+		t->argv[i] = NULL;
+		if (filter && !in_list(filter, t->name))
+			continue;
+		ntests++;
+	}
+	fclose(f);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * Run one program with its output indented as a KTAP subtest.
+ * Returns its wait status, or -1 if it timed out (it is then killed).
+ */
+static int run_program(char *const argv[], int timeout)
+{
+	char buf[4096], line[4096];
+	size_t len = 0;
+	int pfd[2], status = 0, done = 0, timed_out = 0;
+	double deadline = now() + timeout;
+	pid_t pid;
+
+	if (pipe(pfd))
+		return -2;
+	pid = fork();
+	if (pid < 0)
+		return -2;
+	if (!pid) {
+		setsid();
+		dup2(pfd[1], 1);
+		dup2(pfd[1], 2);
+		close(pfd[0]);
+		close(pfd[1]);
+		chdir("/tests");
+		execv(argv[0], argv);
+		fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pfd[1]);
+	while (!done) {
+		struct pollfd p = { .fd = pfd[0], .events = POLLIN };
+		int left = (int)((deadline - now()) * 1000);
+
+		if (left <= 0) {
+			timed_out = 1;
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (poll(&p, 1, left > 1000 ? 1000 : left) <= 0)
+			continue;
+		ssize_t n = read(pfd[0], buf, sizeof(buf));
+
+		if (n <= 0) {
+			done = 1;
+			break;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == '\n' || len == sizeof(line) - 1) {
+				line[len] = 0;
+				say("    %s\n", line);
+				len = 0;
+			} else {
+				line[len++] = buf[i];
+			}
+		}
+	}
+	if (len) {
+		line[len] = 0;
+		say("    %s\n", line);
+	}
+	close(pfd[0]);
+	if (timed_out) {
+		say("    # init: %s timed out after %d s, killed\n", argv[0], timeout);
+		waitpid(pid, &status, 0);
+		return -1;
+	}
+	waitpid(pid, &status, 0);
+	/* Leftover children of the test must not outlive it. */
+	kill(-pid, SIGKILL);
+	return status;
+}
+
+/* A harness self-check that needs no test program: the counters exist. */
+static int check_vmstat(void)
+{
+	static const char *const want[] = {
+		"vma_lock_success ", "vma_lock_abort ", "vma_lock_retry ",
+		"vma_lock_miss ",
+	};
+	char buf[16384];
+	int fd = open("/proc/vmstat", O_RDONLY), ok = 1;
+	ssize_t n;
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = 0;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		if (!strstr(buf, want[i])) {
+			say("# init: /proc/vmstat lacks %s\n", want[i]);
+			ok = 0;
+		}
+	}
+	return ok;
+}
+
+static void shell(void)
+{
+	char line[1024];
+
+	say("# init: minimal shell. Commands: run NAME [args] | exec PATH [args] | cat FILE | ls DIR | poweroff\n");
+	for (;;) {
+		char *argv[MAX_ARGS], *save = NULL, *tok;
+		int argc = 0;
+
+		say("vma-retry# ");
+		if (!fgets(line, sizeof(line), stdin))
+			return;
+		for (tok = strtok_r(line, " \t\n", &save); tok && argc < MAX_ARGS - 1;
+		     tok = strtok_r(NULL, " \t\n", &save))
+			argv[argc++] = tok;
+		argv[argc] = NULL;
+		if (!argc)
+			continue;
+		if (!strcmp(argv[0], "poweroff") || !strcmp(argv[0], "exit")) {
+			return;
+		} else if (!strcmp(argv[0], "cat") && argc > 1) {
+			char buf[4096];
+			int fd = open(argv[1], O_RDONLY);
+			ssize_t n;
+
+			if (fd < 0) {
+				say("%s: %s\n", argv[1], strerror(errno));
+				continue;
+			}
+			while ((n = read(fd, buf, sizeof(buf))) > 0)
+				fwrite(buf, 1, n, stdout);
+			fflush(stdout);
+			close(fd);
+		} else if (!strcmp(argv[0], "ls")) {
+			DIR *d = opendir(argc > 1 ? argv[1] : ".");
+			struct dirent *e;
+
+			if (!d) {
+				say("%s\n", strerror(errno));
+				continue;
+			}
+			while ((e = readdir(d)))
+				say("%s\n", e->d_name);
+			closedir(d);
+		} else if ((!strcmp(argv[0], "run") || !strcmp(argv[0], "exec")) && argc > 1) {
+			char path[256];
+
+			if (!strcmp(argv[0], "run"))
+				snprintf(path, sizeof(path), "/tests/%s", argv[1]);
+			else
+				snprintf(path, sizeof(path), "%s", argv[1]);
+			argv[1] = path;
+			say("# exit status %d\n", run_program(&argv[1], 3600));
+		} else {
+			say("unknown command\n");
+		}
+	}
+}
+
+int main(void)
+{
+	int pass = 0, fail = 0, skip = 0, fd, i;
+	const char *filter;
+
+	do_mount("proc", "/proc", "proc");
+	do_mount("sysfs", "/sys", "sysfs");
+	do_mount("devtmpfs", "/dev", "devtmpfs");
+	do_mount("debugfs", "/sys/kernel/debug", "debugfs");
+	do_mount("tracefs", "/sys/kernel/tracing", "tracefs");
+	do_mount("configfs", "/sys/kernel/config", "configfs");
+	do_mount("tmpfs", "/tmp", "tmpfs");
+	fd = open("/dev/console", O_RDWR);
+	if (fd >= 0) {
+		dup2(fd, 0);
+		dup2(fd, 1);
+		dup2(fd, 2);
+		if (fd > 2)
+			close(fd);
+	}
+	fd = open("/proc/cmdline", O_RDONLY);
+	if (fd >= 0) {
+		ssize_t n = read(fd, cmdline, sizeof(cmdline) - 1);
+
+		cmdline[n > 0 ? n : 0] = 0;
+		close(fd);
+	}
+
+	say("# vma-retry-init: start\n");
+	if (cmdline_arg("vr.shell")) {
+		shell();
+		goto out;
+	}
+	filter = cmdline_arg("vr.tests");
+	load_tests(filter);
+
+	say("KTAP version 1\n1..%d\n", ntests + 1);
+	if (check_vmstat()) {
+		say("ok 1 proc_vmstat_has_vma_lock_counters\n");
+		pass++;
+	} else {
+		say("not ok 1 proc_vmstat_has_vma_lock_counters\n");
+		fail++;
+	}
+	for (i = 0; i < ntests; i++) {
+		struct test *t = &tests[i];
+		double t0 = now();
+		int st;
+
+		say("# init: running %s\n", t->name);
+		st = run_program(t->argv, t->timeout);
+		say("# init: %s took %.1f s\n", t->name, now() - t0);
+		if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
+			say("ok %d %s\n", i + 2, t->name);
+			pass++;
+		} else if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == KSFT_SKIP) {
+			say("ok %d %s # SKIP%s\n", i + 2, t->name,
+			    t->required ? " (required test skipped)" : "");
+			skip++;
+		} else {
+			if (st == -1)
+				say("# init: %s: timeout\n", t->name);
+			else if (st >= 0 && WIFSIGNALED(st))
+				say("# init: %s: killed by signal %d\n", t->name, WTERMSIG(st));
+			else if (st >= 0)
+				say("# init: %s: exit status %d\n", t->name, WEXITSTATUS(st));
+			say("not ok %d %s\n", i + 2, t->name);
+			fail++;
+		}
+	}
+	say("# vma-retry-init: done pass=%d fail=%d skip=%d\n", pass, fail, skip);
+out:
+	sync();
+	reboot(RB_AUTOBOOT);
+	for (;;)
+		pause();
+}
