@@ -44,7 +44,8 @@ mapfile -t patches < <(series_patches)
 wt=$VMA_RETRY_CACHE/src/applied
 stamp=$(cd "$VMA_RETRY_ROOT/patches" && cat "${patches[@]}" | sha256sum | cut -c1-16)
 stamp="$(git -C "$repo" rev-parse "$base^{commit}")-$stamp"
-if [[ -d $wt/.git || -f $wt/.git ]] && [[ $(git -C "$wt" rev-parse --git-common-dir 2>/dev/null) -ef $(git -C "$repo" rev-parse --git-common-dir) ]]; then
+common() { git -C "$1" rev-parse --path-format=absolute --git-common-dir 2>/dev/null; }
+if [[ -e $wt/.git && $(common "$wt") -ef $(common "$repo") ]]; then
 	if [[ $(cat "$wt/.vma-retry-stamp" 2>/dev/null) == "$stamp" && -z $(git -C "$wt" status --porcelain --untracked-files=no) ]]; then
 		log "series already applied in $wt"
 		exit 0
@@ -54,7 +55,7 @@ if [[ -d $wt/.git || -f $wt/.git ]] && [[ $(git -C "$wt" rev-parse --git-common-
 	git -C "$wt" checkout -q -f --detach "$base"
 else
 	if [[ -e $wt ]]; then
-		git -C "$(git -C "$wt" rev-parse --git-common-dir 2>/dev/null)/.." worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
+		rm -rf "$wt"
 	fi
 	git -C "$repo" worktree prune
 	stage "creating worktree $wt" git -C "$repo" worktree add -q --detach "$wt" "$base"
