@@ -15,8 +15,8 @@ Walks the series patch by patch in a worktree of its own
 config (build trees \$VMA_RETRY_CACHE/build/ARCH-bisect):
   - the objects of the C files the patch changes that the arch builds
     (a file under arch/X/ only on X);
-  - when the patch changes a header: mm/memory.o, mm/filemap.o, mm/shmem.o
-    and the arch's arch/*/mm/fault.o, the users of the fault API;
+  - when the patch changes a header: mm/memory.o and the arch's
+    arch/*/mm/fault.o, the users of the fault API;
   - the kselftest programs the patch adds or changes, with the arch's guest
     compiler (configs/arches).
 So a patch that breaks the build of any arch at its point of the series is
@@ -62,8 +62,9 @@ for c in "${commits[@]}"; do
 			*.h) header=1 ;;
 			esac
 		done
+		# A header change is checked through the users of the fault API.
 		if [[ -n $header ]]; then
-			objs+=(mm/memory.o mm/filemap.o mm/shmem.o "arch/$A_KARCH/mm/fault.o")
+			objs+=(mm/memory.o "arch/$A_KARCH/mm/fault.o")
 		fi
 		((${#objs[@]} + ${#tests[@]})) || continue
 		what="[$n/${#commits[@]}] $A_NAME: $subject"

@@ -12,7 +12,8 @@ Usage: $0 [--config-only] ARCH
 Builds the test kernel for ARCH ($(all_arches | tr '\n' ' ')) out of tree in
 \$VMA_RETRY_CACHE/build/ARCH[-debug][-TAG] and prints the image path.
 The config is allnoconfig + configs/common.config + configs/ARCH.config
-(+ the KUnit suite's kunitconfig when the tree has it, + configs/debug.config
+(+ the KUnit suite's mm/tests/.kunitconfig less its CONFIG_DEBUG_* lines
+when the tree has it, + configs/debug.config
 and configs/kasan.config with DEBUG=1); every requested option is checked
 after the merge and the build fails naming those that did not stick.
 
@@ -47,8 +48,13 @@ mkdir -p "$O"
 kasan_arches=" x86_64 arm64 riscv loongarch powerpc s390 "
 
 frags=("$VMA_RETRY_ROOT/configs/common.config" "$VMA_RETRY_ROOT/configs/$A_NAME.config")
-kunitconfig=$SRC/mm/tests/vma_retry.kunitconfig
-[[ -f $kunitconfig ]] && frags+=("$kunitconfig")
+# The KUnit suite's kunitconfig, less its debug options: those belong to
+# the DEBUG=1 variant, and turning them on would rebuild every object.
+kunitconfig=$SRC/mm/tests/.kunitconfig
+if [[ -f $kunitconfig ]]; then
+	grep -v '^CONFIG_DEBUG_' "$kunitconfig" >"$O/kunit.config"
+	frags+=("$O/kunit.config")
+fi
 if [[ -n ${DEBUG:-} ]]; then
 	frags+=("$VMA_RETRY_ROOT/configs/debug.config")
 	[[ $kasan_arches == *" $A_NAME "* ]] && frags+=("$VMA_RETRY_ROOT/configs/kasan.config")

@@ -9,7 +9,7 @@ usage() {
 	cat <<EOF_USAGE
 Usage: $0 ARCH [kunit.py run options...]
 
-Runs tools/testing/kunit/kunit.py run --kunitconfig=mm/tests/vma_retry.kunitconfig
+Runs tools/testing/kunit/kunit.py run --kunitconfig=mm/tests/.kunitconfig
 --arch=<kunit.py arch of ARCH> in the applied tree (SRC=), with the compiler
 of configs/arches (cross prefix or LLVM=-19), ccache, and the build directory
 \$VMA_RETRY_CACHE/build/kunit-ARCH. Extra options go to kunit.py run.
@@ -21,7 +21,7 @@ load_arch "$1"
 shift
 check_toolchain
 SRC=${SRC:-$VMA_RETRY_CACHE/src/applied}
-kunitconfig=$SRC/mm/tests/vma_retry.kunitconfig
+kunitconfig=$SRC/mm/tests/.kunitconfig
 [[ -f $kunitconfig ]] || die "$kunitconfig not found: is the series applied (make apply)?"
 
 export CCACHE_DIR=${CCACHE_DIR:-$VMA_RETRY_CACHE/ccache}
