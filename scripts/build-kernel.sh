@@ -75,10 +75,12 @@ kmake=(make -s -C "$SRC" O="$O" "${A_MAKE[@]}" CC="ccache $cc" HOSTCC="ccache gc
 grep -hv '^#' "${frags[@]}" | grep -v '^$' >"$O/fragments.config.new"
 if ! cmp -s "$O/fragments.config.new" "$O/fragments.config" || [[ ! -f $O/.config ]]; then
 	mv "$O/fragments.config.new" "$O/fragments.config"
-	"${kmake[@]}" KCONFIG_ALLCONFIG="$O/fragments.config" allnoconfig >/dev/null
+	"${kmake[@]}" KCONFIG_ALLCONFIG="$O/fragments.config" allnoconfig >"$O/config.log" 2>&1 ||
+		{ cat "$O/config.log" >&2; die "$A_NAME: configuration failed"; }
 else
 	rm -f "$O/fragments.config.new"
-	"${kmake[@]}" olddefconfig >/dev/null
+	"${kmake[@]}" olddefconfig >"$O/config.log" 2>&1 ||
+		{ cat "$O/config.log" >&2; die "$A_NAME: configuration failed"; }
 fi
 
 # Verify that every requested option is set as requested (like kunit.py).
