@@ -43,6 +43,7 @@ git -C "$wt" checkout -q -f --detach "$base"
 
 read -r -a arches <<<"${ARCHES:-$(all_arches | tr '\n' ' ')}"
 rc=0 n=0
+configured=()
 for c in "${commits[@]}"; do
 	n=$((n + 1))
 	subject=$(git -C "$applied" log -1 --format=%s "$c")
@@ -70,9 +71,15 @@ for c in "${commits[@]}"; do
 		what="[$n/${#commits[@]}] $A_NAME: $subject"
 		if ((${#objs[@]})); then
 			mapfile -t objs < <(printf '%s\n' "${objs[@]}" | sort -u)
-			# Only objects this arch's config builds: ask Kbuild by the .c's Makefile.
-			SRC=$wt BUILD_TAG=bisect "$VMA_RETRY_ROOT/scripts/build-kernel.sh" --config-only "$A_NAME" >/dev/null ||
-				{ echo "bisect: $what: configuration failed" >&2; rc=1; continue; }
+			# Configure once per arch, and again when the tree gains or
+			# loses the KUnit suite's kunitconfig; Kbuild's syncconfig
+			# follows Kconfig changes by itself.
+			state="$A_NAME:$([[ -f $wt/mm/tests/.kunitconfig ]] && echo kunit)"
+			if [[ " ${configured[*]-} " != *" $state "* ]]; then
+				SRC=$wt BUILD_TAG=bisect "$VMA_RETRY_ROOT/scripts/build-kernel.sh" --config-only "$A_NAME" >/dev/null ||
+					{ echo "bisect: $what: configuration failed" >&2; rc=1; continue; }
+				configured=("${configured[@]/#$A_NAME:*/}" "$state")
+			fi
 			O=$(build_dir "$A_NAME-bisect")
 			case $A_TOOLCHAIN in llvm) cc=clang-19 ;; native) cc=gcc ;; *) cc=${A_TOOLCHAIN}gcc ;; esac
 			if ! CCACHE_DIR=${CCACHE_DIR:-$VMA_RETRY_CACHE/ccache} make -s -C "$wt" O="$O" "${A_MAKE[@]}" \
