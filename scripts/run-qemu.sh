@@ -68,7 +68,27 @@ if [[ -n ${REJUDGE:-} ]]; then
 	log "$label: judging the saved $logf again"
 else
 	log "$label: booting under ${A_QEMU} (timeout ${timeout} s)"
-	timeout -k 10 "$timeout" "${qemu[@]}" </dev/null >"$logf" 2>&1 || rc=$?
+	timeout -k 10 "$timeout" "${qemu[@]}" </dev/null >"$logf" 2>&1 &
+	qpid=$!
+	# Not every machine resets on reboot (-no-reboot then exits QEMU):
+	# once the guest init has finished, or the kernel panicked, give QEMU
+	# a few seconds and then stop it.
+	while kill -0 "$qpid" 2>/dev/null; do
+		if grep -qE '^# vma-retry-init: done|Kernel panic - not syncing' "$logf"; then
+			for _ in 1 2 3 4 5 6 7 8 9 10; do
+				kill -0 "$qpid" 2>/dev/null || break
+				sleep 1
+			done
+			kill -0 "$qpid" 2>/dev/null && pkill -P "$qpid" 2>/dev/null
+			break
+		fi
+		sleep 1
+	done
+	wait "$qpid" || rc=$?
+	# Stopped by us after the end of the run: not a QEMU failure.
+	if ((rc == 143 || rc == 124)) && grep -qE '^# vma-retry-init: done|Kernel panic - not syncing' "$logf"; then
+		rc=0
+	fi
 	tr -d '\r' <"$logf" >"$logf.tmp" && mv "$logf.tmp" "$logf"
 fi
 secs=$((SECONDS - t0))
