@@ -20,7 +20,8 @@ config (build trees \$VMA_RETRY_CACHE/build/ARCH-bisect):
   - the kselftest programs the patch adds or changes, with the arch's guest
     compiler (configs/arches).
 So a patch that breaks the build of any arch at its point of the series is
-named. ARCHES="a b" limits the arches. Exit status 1 on a failure.
+named. ARCHES="a b" limits the arches; DRY_RUN=1 only prints the plan.
+Exit status 1 on a failure.
 EOF_USAGE
 }
 case ${1:-} in -h | --help) usage; exit 0 ;; "") ;; *) usage_error "unexpected argument '$1'" ;; esac
@@ -69,6 +70,10 @@ for c in "${commits[@]}"; do
 		fi
 		((${#objs[@]} + ${#tests[@]})) || continue
 		what="[$n/${#commits[@]}] $A_NAME: $subject"
+		if [[ -n ${DRY_RUN:-} ]]; then
+			log "plan $what: ${objs[*]} ${tests[*]}"
+			continue
+		fi
 		if ((${#objs[@]})); then
 			mapfile -t objs < <(printf '%s\n' "${objs[@]}" | sort -u)
 			# Configure once per arch, and again when the tree gains or
