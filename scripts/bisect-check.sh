@@ -86,9 +86,8 @@ for c in "${commits[@]}"; do
 				configured=("${configured[@]/#$A_NAME:*/}" "$state")
 			fi
 			O=$(build_dir "$A_NAME-bisect")
-			case $A_TOOLCHAIN in llvm) cc=clang-19 ;; native) cc=gcc ;; *) cc=${A_TOOLCHAIN}gcc ;; esac
 			if ! CCACHE_DIR=${CCACHE_DIR:-$VMA_RETRY_CACHE/ccache} make -s -C "$wt" O="$O" "${A_MAKE[@]}" \
-				CC="ccache $cc" HOSTCC="ccache gcc" -j"${JOBS:-$(nproc)}" "${objs[@]}" >"$O/bisect.log" 2>&1; then
+				CC="ccache $A_CC" HOSTCC="ccache gcc" -j"${JOBS:-$(nproc)}" "${objs[@]}" >"$O/bisect.log" 2>&1; then
 				echo "bisect: $what: building ${objs[*]} failed:" >&2
 				grep -E 'error|Error' "$O/bisect.log" | head -10 >&2
 				rc=1

@@ -64,12 +64,7 @@ export CCACHE_DIR=${CCACHE_DIR:-$VMA_RETRY_CACHE/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 export CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$SRC
 export KBUILD_BUILD_TIMESTAMP="$VMA_RETRY_DATE" KBUILD_BUILD_USER=vma-retry KBUILD_BUILD_HOST=qemu
-case $A_TOOLCHAIN in
-llvm) cc=clang-19 ;;
-native) cc=gcc ;;
-*) cc=${A_TOOLCHAIN}gcc ;;
-esac
-kmake=(make -s -C "$SRC" O="$O" "${A_MAKE[@]}" CC="ccache $cc" HOSTCC="ccache gcc")
+kmake=(make -s -C "$SRC" O="$O" "${A_MAKE[@]}" CC="ccache $A_CC" HOSTCC="ccache gcc")
 
 # Configure: the fragments become KCONFIG_ALLCONFIG for allnoconfig.
 grep -hv '^#' "${frags[@]}" | grep -v '^$' >"$O/fragments.config.new"

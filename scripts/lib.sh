@@ -93,23 +93,18 @@ load_arch() {
 	unset -f trim
 	# Kernel make arguments for this arch.
 	A_MAKE=(ARCH="$A_KARCH")
+	# ...and its C compiler.
 	case $A_TOOLCHAIN in
-	llvm) A_MAKE+=(LLVM=-19) ;;
-	native) ;;
-	*) A_MAKE+=(CROSS_COMPILE="$A_TOOLCHAIN") ;;
+	llvm) A_MAKE+=(LLVM=-19); A_CC=clang-19 ;;
+	native) A_CC=gcc ;;
+	*) A_MAKE+=(CROSS_COMPILE="$A_TOOLCHAIN"); A_CC=${A_TOOLCHAIN}gcc ;;
 	esac
 }
 
 # Check that the toolchain of the loaded arch is installed; name the package.
 check_toolchain() {
-	local cc
-	case $A_TOOLCHAIN in
-	llvm) cc=clang-19 ;;
-	native) cc=gcc ;;
-	*) cc=${A_TOOLCHAIN}gcc ;;
-	esac
-	command -v "$cc" >/dev/null ||
-		die "$A_NAME: compiler '$cc' not found: install $A_PACKAGES (make setup)"
+	command -v "$A_CC" >/dev/null ||
+		die "$A_NAME: compiler '$A_CC' not found: install $A_PACKAGES (make setup)"
 	command -v "$A_QEMU" >/dev/null ||
 		die "$A_NAME: '$A_QEMU' not found: install the QEMU package from bookworm-backports (make setup)"
 }
