@@ -79,7 +79,8 @@ for c in "${commits[@]}"; do
 			# Configure once per arch, and again when the tree gains or
 			# loses the KUnit suite's kunitconfig; Kbuild's syncconfig
 			# follows Kconfig changes by itself.
-			state="$A_NAME:$([[ -f $wt/mm/tests/.kunitconfig ]] && echo kunit)"
+			state=$A_NAME:
+			[[ -f $wt/mm/tests/.kunitconfig ]] && state+=kunit
 			if [[ " ${configured[*]-} " != *" $state "* ]]; then
 				SRC=$wt BUILD_TAG=bisect "$VMA_RETRY_ROOT/scripts/build-kernel.sh" --config-only "$A_NAME" >/dev/null ||
 					{ echo "bisect: $what: configuration failed" >&2; rc=1; continue; }

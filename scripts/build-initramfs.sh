@@ -40,6 +40,9 @@ work=$VMA_RETRY_CACHE/build/initramfs-$A_NAME
 rm -rf "$work"
 mkdir -p "$work/tests"
 "${cc[@]}" "${cflags[@]}" -o "$work/init" "$VMA_RETRY_ROOT/selftests/init.c"
+# A no-op except for LoongArch binaries linked by lld 19 (see its --help).
+fix_irelative=("$VMA_RETRY_ROOT/scripts/fix-irelative.py")
+"${fix_irelative[@]}" "$work/init" >/dev/null
 
 : >"$work/tests/list"
 spec=$work/cpio.spec
@@ -74,6 +77,7 @@ while IFS='|' read -r name timeout req sources args; do
 	"${cc[@]}" "${cflags[@]}" -I "$TEST_SRC/tools/testing/selftests" -I "$main_dir" \
 		-o "$work/tests/$name" "${srcs[@]/#/$TEST_SRC/}" -lrt -lm ||
 		die "$A_NAME: compiling test $name failed"
+	"${fix_irelative[@]}" "$work/tests/$name" >/dev/null
 	echo "$name $timeout $req $(echo "$args" | xargs)" >>"$work/tests/list"
 	echo "file /tests/$name $work/tests/$name 0755 0 0" >>"$spec"
 done < <(grep -v '^#' "$VMA_RETRY_ROOT/selftests/tests")

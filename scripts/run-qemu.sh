@@ -26,6 +26,7 @@ Environment:
   INTERACTIVE=1  no tests: a minimal command loop in the guest on your terminal
   TIMEOUT=S      QEMU timeout in seconds (default 900)
   KERNEL=FILE    boot this image instead of the build tree's
+  APPEND="..."   more kernel command line (e.g. print-fatal-signals=1)
   DEBUG=1, BUILD_TAG=T, SRC=DIR  as for scripts/build-kernel.sh
   OUT=DIR        where logs go (default: out/ in the checkout)
   REJUDGE=1      do not boot: judge the saved log again
@@ -51,6 +52,7 @@ append="panic=-1 null_blk.nr_devices=0"
 [[ -n $A_CONSOLE ]] && append="console=$A_CONSOLE $append"
 [[ -n ${TESTS:-} ]] && append+=" vr.tests=$TESTS"
 [[ -n ${INTERACTIVE:-} ]] && append+=" vr.shell=1"
+[[ -n ${APPEND:-} ]] && append+=" $APPEND"
 # shellcheck disable=SC2206
 qemu=("$A_QEMU" $A_QEMU_ARGS -smp 2 -m 1G -nographic -no-reboot
 	-kernel "$kernel" -initrd "$initrd" -append "$append")
