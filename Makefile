@@ -6,7 +6,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: help setup check lint apply series series-check build initramfs run \
-	kunit bisect-check send clean
+	kunit bisect-check regress-baseline send clean
 
 help:
 	@echo 'vma-retry: retry page faults under the per-VMA lock after I/O'
@@ -23,6 +23,8 @@ help:
 	@echo '                     INTERACTIVE=1: a command loop in the guest)'
 	@echo '  make kunit ARCH=a  kunit.py run with the suite'"'"'s kunitconfig and our toolchain'
 	@echo '  make bisect-check  build the touched objects at every patch on every arch'
+	@echo '  make regress-baseline ARCH=a  record the base kernel'"'"'s results of the upstream'
+	@echo '                     mm selftests that make check compares (selftests/regress/)'
 	@echo '  make send          prepare the mail (format-patch, get_maintainer); never sends'
 	@echo '  make clean         remove out/ and the build trees (keeps ccache and the base tree)'
 	@echo
@@ -69,6 +71,9 @@ kunit: need-arch
 
 bisect-check:
 	$(S)/bisect-check.sh
+
+regress-baseline: need-arch
+	$(S)/regress-baseline.sh $(ARCH)
 
 send:
 	$(S)/send.sh

@@ -22,6 +22,11 @@ config (build trees \$VMA_RETRY_CACHE/build/ARCH-bisect):
 So a patch that breaks the build of any arch at its point of the series is
 named. ARCHES="a b" limits the arches; DRY_RUN=1 only prints the plan.
 Exit status 1 on a failure.
+
+A run that passed leaves a stamp in \$VMA_RETRY_CACHE/build/ naming what it
+checked: the series' commits, the arches, configs/ and the compilers' versions
+and this script. The same check is then not repeated (it says so); FORCE=1
+runs it anyway. make clean removes the stamps with the build trees.
 EOF_USAGE
 }
 case ${1:-} in -h | --help) usage; exit 0 ;; "") ;; *) usage_error "unexpected argument '$1'" ;; esac
@@ -34,6 +39,22 @@ git -C "$applied" rev-parse -q --verify "refs/heads/$SERIES_BRANCH" >/dev/null |
 mapfile -t commits < <(git -C "$applied" rev-list --reverse "$base..$SERIES_BRANCH")
 ((${#commits[@]})) || die "no patches to check"
 
+read -r -a arches <<<"${ARCHES:-$(all_arches | tr '\n' ' ')}"
+# What a passing run proved, as one hash: same inputs, same result.
+key=$({
+	printf '%s\n' "${commits[@]}" "${arches[@]}"
+	cat "$VMA_RETRY_ROOT"/configs/* "$0" "$VMA_RETRY_ROOT/scripts/build-kernel.sh"
+	for a in "${arches[@]}"; do
+		load_arch "$a"
+		"${A_CC%% *}" --version 2>/dev/null | head -1
+	done
+} | sha256sum | cut -c1-16)
+stampf=$VMA_RETRY_CACHE/build/bisect-passed-$key
+if [[ -f $stampf && -z ${FORCE:-} && -z ${DRY_RUN:-} ]]; then
+	log "bisect: passed on $(cat "$stampf") for these ${#commits[@]} patches, ${#arches[@]} arches and configs; not repeated (FORCE=1 repeats it)"
+	exit 0
+fi
+
 wt=$VMA_RETRY_CACHE/src/bisect
 if ! git -C "$wt" rev-parse --git-dir >/dev/null 2>&1; then
 	rm -rf "$wt"
@@ -42,7 +63,6 @@ if ! git -C "$wt" rev-parse --git-dir >/dev/null 2>&1; then
 fi
 git -C "$wt" checkout -q -f --detach "$base"
 
-read -r -a arches <<<"${ARCHES:-$(all_arches | tr '\n' ' ')}"
 rc=0 n=0
 configured=()
 for c in "${commits[@]}"; do
@@ -112,4 +132,8 @@ for c in "${commits[@]}"; do
 		log "ok $what (${objs[*]} ${tests[*]})"
 	done
 done
+if ((rc == 0)) && [[ -z ${DRY_RUN:-} ]]; then
+	mkdir -p "$VMA_RETRY_CACHE/build"
+	date -u '+%Y-%m-%d %H:%M UTC' >"$stampf"
+fi
 exit "$rc"

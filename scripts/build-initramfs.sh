@@ -15,7 +15,13 @@ those) whose sources exist in the kernel tree (TEST_SRC, default SRC, default
 static binaries with ARCH's guest compiler (configs/arches), and packs them
 into \$VMA_RETRY_CACHE/build/initramfs-ARCH.cpio with the kernel's
 gen_init_cpio. Prints the cpio path. A required test whose sources are missing
-is an error.
+is an error. The tests compile against the UAPI headers of that tree
+(headers_install into \$VMA_RETRY_CACHE/build/headers-ARCH), as kselftest does.
+
+The "regress" tests (upstream mm selftests compared with the base kernel's
+results, see selftests/regress/README) are included when the arch has a
+baseline in selftests/regress/, or always with REGRESS=1; REGRESS=0 leaves
+them out.
 EOF_USAGE
 }
 case ${1:-} in -h | --help) usage; exit 0 ;; esac
@@ -38,7 +44,21 @@ cflags=(-static -O2 -g0 -Wall -D_GNU_SOURCE -pthread)
 
 work=$VMA_RETRY_CACHE/build/initramfs-$A_NAME
 rm -rf "$work"
-mkdir -p "$work/tests"
+mkdir -p "$work/tests" "$work/include"
+# The tree's UAPI headers: the tests use syscalls and flags newer than the
+# C library's headers (PR_SET_MDWE, MAP_DROPPABLE, PROCMAP_QUERY, ...).
+hdr=$VMA_RETRY_CACHE/build/headers-$A_NAME
+mkdir -p "$hdr"
+make -s -C "$TEST_SRC" O="$hdr" ARCH="$A_KARCH" INSTALL_HDR_PATH="$hdr/usr" headers_install ||
+	die "$A_NAME: headers_install in $TEST_SRC failed"
+# What tools/testing/selftests/mm/check_config.sh would generate without
+# liburing (cow and gup_longterm include it).
+: >"$work/include/local_config.h_gen"
+case ${REGRESS:-auto} in
+auto) [[ -f $VMA_RETRY_ROOT/selftests/regress/$A_NAME ]] && regress=1 || regress=0 ;;
+0 | 1) regress=$REGRESS ;;
+*) usage_error "REGRESS must be 0, 1 or unset" ;;
+esac
 "${cc[@]}" "${cflags[@]}" -o "$work/init" "$VMA_RETRY_ROOT/selftests/init.c"
 # A no-op except for LoongArch binaries linked by lld 19 (see its --help).
 fix_irelative=("$VMA_RETRY_ROOT/scripts/fix-irelative.py")
@@ -63,7 +83,12 @@ while IFS='|' read -r name timeout req sources args; do
 	fi
 	timeout=$(echo "$timeout" | xargs)
 	req=$(echo "$req" | xargs)
+	[[ $req == regress && $regress == 0 ]] && continue
 	read -r -a srcs <<<"$sources"
+	# A bare file name is in the main source's directory.
+	for i in "${!srcs[@]}"; do
+		[[ ${srcs[i]} == */* ]] || srcs[i]=$(dirname "${srcs[0]}")/${srcs[i]}
+	done
 	missing=
 	for s in "${srcs[@]}"; do
 		[[ -f $TEST_SRC/$s ]] || missing+=" $s"
@@ -74,9 +99,14 @@ while IFS='|' read -r name timeout req sources args; do
 		continue
 	fi
 	main_dir=$(dirname "$TEST_SRC/${srcs[0]}")
-	"${cc[@]}" "${cflags[@]}" -I "$TEST_SRC/tools/testing/selftests" -I "$main_dir" \
-		-o "$work/tests/$name" "${srcs[@]/#/$TEST_SRC/}" -lrt -lm ||
+	# -fmacro-prefix-map: tests that name files after __FILE__ create
+	# them in their working directory, not under a host path.
+	if ! "${cc[@]}" "${cflags[@]}" -isystem "$hdr/usr/include" -I "$work/include" \
+		-I "$TEST_SRC/tools/testing/selftests" -I "$main_dir" -fmacro-prefix-map="$main_dir/=" \
+		-o "$work/tests/$name" "${srcs[@]/#/$TEST_SRC/}" -lrt -lm 2>"$work/$name.log"; then
+		cat "$work/$name.log" >&2
 		die "$A_NAME: compiling test $name failed"
+	fi
 	"${fix_irelative[@]}" "$work/tests/$name" >/dev/null
 	echo "$name $timeout $req $(echo "$args" | xargs)" >>"$work/tests/list"
 	echo "file /tests/$name $work/tests/$name 0755 0 0" >>"$spec"

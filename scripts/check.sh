@@ -78,17 +78,19 @@ else
 fi
 
 echo
-echo "arch       result kunit p/f/s  selftests p/f/s  splats  boot"
+echo "arch       result kunit p/f/s  selftests p/f/s  regress same/diff  splats  boot"
 pass=$gates_pass failed=$gates_fail skipped=0
 [[ -f $OUT/gates.summary ]] && cat "$OUT/gates.summary"
 for a in "${arches[@]}"; do
 	cat "$OUT/$a.summary"
-	read -r kp kf ks sp sf ss < <(sed -E -n 's/.*kunit ([0-9]+)\/([0-9]+)\/([0-9]+) +selftests ([0-9]+)\/([0-9]+)\/([0-9]+).*/\1 \2 \3 \4 \5 \6/p' "$OUT/$a.summary" | grep . || echo "0 0 0 0 1 0")
-	pass=$((pass + kp + sp))
-	failed=$((failed + kf + sf))
+	# A regress line identical to the base kernel's counts as a pass, a
+	# different one as a failure.
+	read -r kp kf ks sp sf ss rs rd < <(sed -E -n 's/.*kunit ([0-9]+)\/([0-9]+)\/([0-9]+) +selftests ([0-9]+)\/([0-9]+)\/([0-9]+) +regress ([0-9]+)\/([0-9]+).*/\1 \2 \3 \4 \5 \6 \7 \8/p' "$OUT/$a.summary" | grep . || echo "0 0 0 0 1 0 0 0")
+	pass=$((pass + kp + sp + rs))
+	failed=$((failed + kf + sf + rd))
 	skipped=$((skipped + ks + ss))
 	# An arch that did not finish counts as one failure even without a count.
-	if ((result[$a] != 0 && kf + sf == 0)); then
+	if ((result[$a] != 0 && kf + sf + rd == 0)); then
 		failed=$((failed + 1))
 	fi
 done

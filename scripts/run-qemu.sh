@@ -140,13 +140,19 @@ if ! grep -q '^# vma-retry-init: start' "$logf"; then
 elif ! grep -q '^# vma-retry-init: done' "$logf"; then
 	fail infra "incomplete KTAP: the guest init did not finish"
 fi
-required=" $(awk -F'|' '!/^#/ && NF { gsub(/ /, "", $1); gsub(/ /, "", $3); if ($3 == "required") printf "%s ", $1 }' "$VMA_RETRY_ROOT/selftests/tests")"
+kind() { # the names of selftests/tests' rows of kind $1
+	awk -F'|' -v k="$1" '!/^#/ && NF { gsub(/ /, "", $1); gsub(/ /, "", $3); if ($3 == k) printf "%s ", $1 }' \
+		"$VMA_RETRY_ROOT/selftests/tests"
+}
+required=" $(kind required)"
+regress=" $(kind regress)"
 # One line per program: "status name skip nested-pass nested-fail nested-skip".
 # A program's own KTAP cases (indented by init) are what gets counted; a
 # program that failed without failing a case (crash, timeout) counts one.
 ran=" "
 while read -r status name skip np nf ns; do
 	ran+="$name "
+	[[ $regress == *" $name "* ]] && continue # judged below
 	if [[ $status == ok && $skip == 1 ]]; then
 		st_skip=$((st_skip + (ns > 0 ? ns : 1)))
 		[[ $required == *" $name "* ]] && fail test "required test $name skipped"
@@ -178,6 +184,51 @@ if [[ -z ${TESTS:-} && $verdict != infra ]]; then
 	done
 fi
 
+# --- the regression guard: upstream tests, case by case as on the base kernel --
+# One line per case, "program: ok|not ok|skip: description", and one per
+# program, "program: (exit) ok|not ok|skip".
+rg_same=0 rg_diff=0
+baseline=$VMA_RETRY_ROOT/selftests/regress/$A_NAME
+sed -n '/^# vma-retry-init: start/,/^# vma-retry-init: done/p' "$logf" | awk -v progs="$regress" '
+	/^    (ok|not ok) [0-9]+ / {
+		st = ($1 == "ok") ? "ok" : "not ok"
+		d = $0
+		sub(/^    (ok|not ok) [0-9]+ */, "", d)
+		# "ok 3 desc # SKIP reason" or "ok 3 # SKIP desc"
+		if (d ~ /# SKIP/) {
+			st = "skip"
+			r = d
+			sub(/ *# SKIP.*/, "", d)
+			sub(/.*# SKIP */, "", r)
+			if (d == "") d = r
+		}
+		buf[n++] = st ": " d
+		next
+	}
+	/^(ok|not ok) [0-9]+ / {
+		name = ($1 == "ok") ? $3 : $4
+		st = ($1 == "ok") ? (($0 ~ /# SKIP/) ? "skip" : "ok") : "not ok"
+		if (index(progs, " " name " ")) {
+			for (i = 0; i < n; i++) print name ": " buf[i]
+			print name ": (exit) " st
+		}
+		n = 0
+	}' >"$OUT/$label.regress"
+# BUILD_TAG=base is the base kernel recording its baseline: nothing to judge.
+if [[ -s $OUT/$label.regress && ${BUILD_TAG:-} != base ]]; then
+	if [[ ! -f $baseline ]]; then
+		fail test "regress: no baseline $baseline (make regress-baseline ARCH=$A_NAME)"
+	else
+		# Each line of either file counts once: the same, or different.
+		rg_same=$(comm -12 <(sort "$baseline") <(sort "$OUT/$label.regress") | wc -l)
+		rg_diff=$(comm -3 <(sort "$baseline") <(sort "$OUT/$label.regress") | wc -l)
+		if ((rg_diff)); then
+			fail test "regress: $rg_diff line(s) differ from the base kernel's results"
+			diff -u "$baseline" "$OUT/$label.regress" >&2 || true
+		fi
+	fi
+fi
+
 # --- kernel splats ------------------------------------------------------------
 splat_re='WARNING:|BUG:|Oops|Kernel panic|Unable to handle kernel|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN:|UBSAN:|rcu: INFO:|self-detected stall|blocked for more than|general protection fault|Call Trace:|Call trace:'
 splats=$(grep -E -c "$splat_re" "$logf" || true)
@@ -185,8 +236,8 @@ if ((splats)); then
 	fail test "$splats kernel splat line(s): $(grep -E -m1 "$splat_re" "$logf")"
 fi
 
-printf -v line '%-10s %-6s kunit %d/%d/%d  selftests %d/%d/%d  splats %d  %ds%s' \
-	"$label" "$verdict" "$ku_pass" "$ku_fail" "$ku_skip" "$st_pass" "$st_fail" "$st_skip" \
+printf -v line '%-10s %-6s kunit %d/%d/%d  selftests %d/%d/%d  regress %d/%d  splats %d  %ds%s' \
+	"$label" "$verdict" "$ku_pass" "$ku_fail" "$ku_skip" "$st_pass" "$st_fail" "$st_skip" "$rg_same" "$rg_diff" \
 	"$splats" "$secs" "${reasons:+  (${reasons[*]})}"
 printf '%s\n' "$line" | tee "$summary"
 if [[ $verdict != pass ]]; then
