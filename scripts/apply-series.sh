@@ -46,7 +46,11 @@ stamp=$(cd "$VMA_RETRY_ROOT/patches" && cat "${patches[@]}" | sha256sum | cut -c
 stamp="$(git -C "$repo" rev-parse "$base^{commit}")-$stamp"
 common() { git -C "$1" rev-parse --path-format=absolute --git-common-dir 2>/dev/null; }
 if [[ -e $wt/.git && $(common "$wt") -ef $(common "$repo") ]]; then
-	if [[ $(cat "$wt/.vma-retry-stamp" 2>/dev/null) == "$stamp" && -z $(git -C "$wt" status --porcelain --untracked-files=no) ]]; then
+	# Applied from these very patches, on the branch (not left on an older
+	# patch by an interrupted bisect-check), and unmodified.
+	if [[ $(cat "$wt/.vma-retry-stamp" 2>/dev/null) == "$stamp" &&
+		$(git -C "$wt" symbolic-ref -q HEAD) == "refs/heads/$SERIES_BRANCH" &&
+		-z $(git -C "$wt" status --porcelain --untracked-files=no) ]]; then
 		log "series already applied in $wt"
 		exit 0
 	fi

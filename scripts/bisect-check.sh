@@ -10,9 +10,10 @@ usage() {
 	cat <<EOF_USAGE
 Usage: $0 [--help]
 
-Walks the series patch by patch in a worktree of its own
-(\$VMA_RETRY_CACHE/src/bisect) and, after each patch, builds in each arch's
-config (build trees \$VMA_RETRY_CACHE/build/ARCH-bisect):
+Walks the applied series (\$VMA_RETRY_CACHE/src/applied, see
+scripts/apply-series.sh) patch by patch, from the base to the last patch,
+and after each patch builds in each arch's test-kernel build tree
+(\$VMA_RETRY_CACHE/build/ARCH, with scripts/build-kernel.sh --targets):
   - the objects of the C files the patch changes that the arch builds
     (a file under arch/X/ only on X);
   - when the patch changes a header: mm/memory.o and the arch's
@@ -20,7 +21,11 @@ config (build trees \$VMA_RETRY_CACHE/build/ARCH-bisect):
   - the kselftest programs the patch adds or changes, with the arch's guest
     compiler (configs/arches).
 So a patch that breaks the build of any arch at its point of the series is
-named. ARCHES="a b" limits the arches; DRY_RUN=1 only prints the plan.
+named. The walk ends on the last patch, with the branch checked out again
+(also when interrupted). Sharing the build trees is what keeps this cheap:
+Kbuild's own dependency tracking rebuilds, in the next full build, exactly
+what the walk left older than its sources, and a cold make check prepares
+each arch's tree once, not twice. ARCHES="a b" limits the arches; DRY_RUN=1 only prints the plan.
 Exit status 1 on a failure.
 
 A run that passed leaves a stamp in \$VMA_RETRY_CACHE/build/ naming what it
@@ -31,7 +36,6 @@ EOF_USAGE
 }
 case ${1:-} in -h | --help) usage; exit 0 ;; "") ;; *) usage_error "unexpected argument '$1'" ;; esac
 
-repo=$(kernel_tree)
 base=$(base_rev)
 applied=$VMA_RETRY_CACHE/src/applied
 git -C "$applied" rev-parse -q --verify "refs/heads/$SERIES_BRANCH" >/dev/null ||
@@ -55,16 +59,15 @@ if [[ -f $stampf && -z ${FORCE:-} && -z ${DRY_RUN:-} ]]; then
 	exit 0
 fi
 
-wt=$VMA_RETRY_CACHE/src/bisect
-if ! git -C "$wt" rev-parse --git-dir >/dev/null 2>&1; then
-	rm -rf "$wt"
-	git -C "$repo" worktree prune
-	stage "creating worktree $wt" git -C "$repo" worktree add -q --detach "$wt" "$base"
-fi
-git -C "$wt" checkout -q -f --detach "$base"
+wt=$applied
+[[ -z $(git -C "$wt" status --porcelain --untracked-files=no) ]] ||
+	die "$wt has local changes: run 'make apply' first"
+[[ $(git -C "$wt" rev-parse HEAD) == "${commits[-1]}" ]] ||
+	die "$wt is not at the tip of $SERIES_BRANCH: run 'make apply' first"
+# Whatever happens, leave the worktree on the branch again.
+trap 'git -C "$wt" checkout -q -f "$SERIES_BRANCH"' EXIT
 
 rc=0 n=0
-configured=()
 for c in "${commits[@]}"; do
 	n=$((n + 1))
 	subject=$(git -C "$applied" log -1 --format=%s "$c")
@@ -96,21 +99,10 @@ for c in "${commits[@]}"; do
 		fi
 		if ((${#objs[@]})); then
 			mapfile -t objs < <(printf '%s\n' "${objs[@]}" | sort -u)
-			# Configure once per arch, and again when the tree gains or
-			# loses the KUnit suite's kunitconfig; Kbuild's syncconfig
-			# follows Kconfig changes by itself.
-			state=$A_NAME:
-			[[ -f $wt/mm/tests/.kunitconfig ]] && state+=kunit
-			if [[ " ${configured[*]-} " != *" $state "* ]]; then
-				SRC=$wt BUILD_TAG=bisect "$VMA_RETRY_ROOT/scripts/build-kernel.sh" --config-only "$A_NAME" >/dev/null ||
-					{ echo "bisect: $what: configuration failed" >&2; rc=1; continue; }
-				configured=("${configured[@]/#$A_NAME:*/}" "$state")
-			fi
-			O=$(build_dir "$A_NAME-bisect")
-			if ! CCACHE_DIR=${CCACHE_DIR:-$VMA_RETRY_CACHE/ccache} make -s -C "$wt" O="$O" "${A_MAKE[@]}" \
-				CC="ccache $A_CC" HOSTCC="ccache gcc" -j"${JOBS:-$(nproc)}" "${objs[@]}" >"$O/bisect.log" 2>&1; then
+			if ! SRC=$wt "$VMA_RETRY_ROOT/scripts/build-kernel.sh" --targets "${objs[*]}" "$A_NAME" \
+				2>"$VMA_RETRY_CACHE/build/bisect.log"; then
 				echo "bisect: $what: building ${objs[*]} failed:" >&2
-				grep -E 'error|Error' "$O/bisect.log" | head -10 >&2
+				cat "$VMA_RETRY_CACHE/build/bisect.log" >&2
 				rc=1
 				continue
 			fi

@@ -7,7 +7,7 @@ set -euo pipefail
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 [--config-only] ARCH
+Usage: $0 [--config-only | --targets "T..."] ARCH
 
 Builds the test kernel for ARCH ($(all_arches | tr '\n' ' ')) out of tree in
 \$VMA_RETRY_CACHE/build/ARCH[-debug][-TAG] and prints the image path.
@@ -16,6 +16,11 @@ The config is allnoconfig + configs/common.config + configs/ARCH.config
 when the tree has it, + configs/debug.config
 and configs/kasan.config with DEBUG=1); every requested option is checked
 after the merge and the build fails naming those that did not stick.
+--config-only stops after that and prints the .config path. --targets builds
+only the given Kbuild targets (e.g. "mm/memory.o") in the same build tree,
+with the same environment, and configures only if the fragments changed
+(Kbuild's syncconfig follows Kconfig changes by itself): that is how
+scripts/bisect-check.sh builds the objects a patch touches.
 
 Environment:
   SRC=DIR        kernel source tree (default: the applied series,
@@ -26,11 +31,12 @@ Environment:
 EOF_USAGE
 }
 
-config_only=
+config_only='' targets=''
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
 	--config-only) config_only=1; shift ;;
+	--targets) targets=${2:?--targets needs a list}; shift 2 ;;
 	-*) usage_error "unknown option '$1' (see --help)" ;;
 	*) break ;;
 	esac
@@ -72,6 +78,8 @@ if ! cmp -s "$O/fragments.config.new" "$O/fragments.config" || [[ ! -f $O/.confi
 	mv "$O/fragments.config.new" "$O/fragments.config"
 	"${kmake[@]}" KCONFIG_ALLCONFIG="$O/fragments.config" allnoconfig >"$O/config.log" 2>&1 ||
 		{ cat "$O/config.log" >&2; die "$A_NAME: configuration failed"; }
+elif [[ -n $targets ]]; then
+	rm -f "$O/fragments.config.new"
 else
 	rm -f "$O/fragments.config.new"
 	"${kmake[@]}" olddefconfig >"$O/config.log" 2>&1 ||
@@ -94,6 +102,14 @@ if ((${#bad[@]})); then
 	exit "$EXIT_INFRA"
 fi
 [[ -n $config_only ]] && { printf '%s\n' "$O/.config"; exit 0; }
+if [[ -n $targets ]]; then
+	read -r -a t <<<"$targets"
+	"${kmake[@]}" -j"${JOBS:-$(nproc)}" "${t[@]}" >"$O/targets.log" 2>&1 || {
+		grep -E 'error|Error' "$O/targets.log" | head -20 >&2
+		die "$A_NAME: building $targets failed (log: $O/targets.log)"
+	}
+	exit 0
+fi
 
 "${kmake[@]}" -j"${JOBS:-$(nproc)}" >"$O/build.log" 2>&1 || {
 	grep -E 'error|Error' "$O/build.log" | head -20 >&2

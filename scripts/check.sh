@@ -10,10 +10,10 @@ usage() {
 Usage: $0 [--help]
 
 Runs, in order: lint (shellcheck, checkpatch --strict of patches/), make apply,
-the drift check (patches/ = export of the applied branch), then for every
+the drift check (patches/ = export of the applied branch), the bisect check
+(SKIP_BISECT=1 skips it, and is then reported as a failure), then for every
 arch of configs/arches (or ARCHES="a b"): build the kernel, build the
-initramfs, boot under QEMU and judge KUnit, kselftests and splats; then the
-bisect check (SKIP_BISECT=1 skips it, and is then reported as a failure).
+initramfs, boot under QEMU and judge KUnit, kselftests and splats.
 Prints a per-arch table and, last, one line "N passed, N failed, N skipped"
 counting the test cases of all arches (KUnit cases and guest programs) and
 the lint, drift and bisect gates (one case each).
@@ -52,6 +52,16 @@ gate lint "$VMA_RETRY_ROOT/scripts/lint.sh" || true
 stage "apply the series" "$VMA_RETRY_ROOT/scripts/apply-series.sh" || { note $EXIT_INFRA; exit "$worst"; }
 gate drift "$VMA_RETRY_ROOT/scripts/export-series.sh" --check || true
 
+# The bisect walk goes first: it builds in the arches' own build trees, so a
+# cold run prepares each tree once, and the full builds below pick up where
+# the walk left off (scripts/bisect-check.sh).
+if [[ -n ${SKIP_BISECT:-} ]]; then
+	log "bisect check skipped (SKIP_BISECT=1): counted as a failure"
+	gate bisect false || true
+else
+	gate bisect "$VMA_RETRY_ROOT/scripts/bisect-check.sh" || true
+fi
+
 read -r -a arches <<<"${ARCHES:-$(all_arches | tr '\n' ' ')}"
 declare -A result
 for a in "${arches[@]}"; do
@@ -69,13 +79,6 @@ for a in "${arches[@]}"; do
 	result[$a]=$rc
 	note "$rc"
 done
-
-if [[ -n ${SKIP_BISECT:-} ]]; then
-	log "bisect check skipped (SKIP_BISECT=1): counted as a failure"
-	gate bisect false || true
-else
-	gate bisect "$VMA_RETRY_ROOT/scripts/bisect-check.sh" || true
-fi
 
 echo
 echo "arch       result kunit p/f/s  selftests p/f/s  regress same/diff  splats  boot"

@@ -70,6 +70,7 @@ if [[ -n ${REJUDGE:-} ]]; then
 	log "$label: judging the saved $logf again"
 else
 	log "$label: booting under ${A_QEMU} (timeout ${timeout} s)"
+	: >"$logf"
 	timeout -k 10 "$timeout" "${qemu[@]}" </dev/null >"$logf" 2>&1 &
 	qpid=$!
 	# Not every machine resets on reboot (-no-reboot then exits QEMU):
