@@ -44,8 +44,7 @@ mapfile -t patches < <(series_patches)
 wt=$VMA_RETRY_CACHE/src/applied
 stamp=$(cd "$VMA_RETRY_ROOT/patches" && cat "${patches[@]}" | sha256sum | cut -c1-16)
 stamp="$(git -C "$repo" rev-parse "$base^{commit}")-$stamp"
-common() { git -C "$1" rev-parse --path-format=absolute --git-common-dir 2>/dev/null; }
-if [[ -e $wt/.git && $(common "$wt") -ef $(common "$repo") ]]; then
+if is_worktree_of "$wt" "$repo"; then
 	# Applied from these very patches, on the branch (not left on an older
 	# patch by an interrupted bisect-check), and unmodified.
 	if [[ $(cat "$wt/.vma-retry-stamp" 2>/dev/null) == "$stamp" &&
@@ -58,11 +57,7 @@ if [[ -e $wt/.git && $(common "$wt") -ef $(common "$repo") ]]; then
 	# Only the files that differ are rewritten: the build stays incremental.
 	git -C "$wt" checkout -q -f --detach "$base"
 else
-	if [[ -e $wt ]]; then
-		rm -rf "$wt"
-	fi
-	git -C "$repo" worktree prune
-	stage "creating worktree $wt" git -C "$repo" worktree add -q --detach "$wt" "$base"
+	new_worktree "$wt" "$repo" "$base"
 fi
 git -C "$wt" checkout -q -B "$SERIES_BRANCH"
 rm -f "$wt/.vma-retry-stamp"

@@ -65,6 +65,29 @@ base_rev() {
 	fi
 }
 
+# Is DIR a worktree of REPO's repository (KERNEL_TREE may have changed)?
+is_worktree_of() { # DIR REPO
+	local a b
+	[[ -e $1/.git ]] || return 1
+	a=$(git -C "$1" rev-parse --path-format=absolute --git-common-dir 2>/dev/null) || return 1
+	b=$(git -C "$2" rev-parse --path-format=absolute --git-common-dir 2>/dev/null) || return 1
+	[[ $a -ef $b ]]
+}
+
+# Make DIR a new worktree of REPO, detached at REV, replacing whatever is there.
+new_worktree() { # DIR REPO REV
+	rm -rf "$1"
+	git -C "$2" worktree prune
+	stage "creating worktree $1" git -C "$2" worktree add -q --detach "$1" "$3"
+}
+
+# The names of the rows of selftests/tests of one kind (required, optional,
+# regress), one per line.
+tests_of_kind() {
+	awk -F'|' -v k="$1" '!/^#/ && NF { gsub(/ /, "", $1); gsub(/ /, "", $3); if ($3 == k) print $1 }' \
+		"$VMA_RETRY_ROOT/selftests/tests"
+}
+
 # ---- the per-arch table (configs/arches) ----------------------------------
 ARCH_TABLE=$VMA_RETRY_ROOT/configs/arches
 

@@ -13,8 +13,9 @@ Builds the base kernel (the pinned base, or KERNEL_TREE's base, without the
 series) in the same configuration as the test kernel (build tree
 \$VMA_RETRY_CACHE/build/ARCH-base), boots it with only the "regress" tests
 of selftests/tests, compiled from the base tree, and writes their results,
-case by case, to selftests/regress/ARCH (the console log is out/ARCH-base.log). make check then requires the
-patched kernel's results to be identical (scripts/run-qemu.sh).
+case by case, to selftests/regress/ARCH (the console log is
+out/ARCH-base.log). make check then requires the patched kernel's results
+to be identical (scripts/run-qemu.sh).
 Review the diff and commit it: a baseline is a recorded fact about the base
 kernel, so rerun this when the base, the configs or the test list change.
 EOF_USAGE
@@ -27,17 +28,12 @@ check_toolchain
 base_src=$VMA_RETRY_CACHE/src/base
 repo=$(kernel_tree)
 rev=$(base_rev)
-if ! git -C "$base_src" rev-parse --git-dir >/dev/null 2>&1; then
-	rm -rf "$base_src"
-	git -C "$repo" worktree prune
-	stage "creating worktree $base_src" git -C "$repo" worktree add -q --detach "$base_src" "$rev"
-fi
+is_worktree_of "$base_src" "$repo" || new_worktree "$base_src" "$repo" "$rev"
 git -C "$base_src" checkout -q -f --detach "$rev"
 
-tests=$(awk -F'|' '!/^#/ && NF { gsub(/ /, "", $1); gsub(/ /, "", $3); if ($3 == "regress") printf "%s,", $1 }' \
-	"$VMA_RETRY_ROOT/selftests/tests")
+tests=$(tests_of_kind regress | paste -sd,)
 [[ -n $tests ]] || die "selftests/tests has no regress rows"
-export SRC=$base_src BUILD_TAG=base TESTS=${tests%,} REGRESS=1
+export SRC=$base_src BUILD_TAG=base TESTS=$tests REGRESS=1
 OUT=${OUT:-$VMA_RETRY_ROOT/out}
 stage "$A_NAME: base kernel" "$VMA_RETRY_ROOT/scripts/build-kernel.sh" "$A_NAME" >/dev/null
 stage "$A_NAME: base initramfs" "$VMA_RETRY_ROOT/scripts/build-initramfs.sh" "$A_NAME" >/dev/null

@@ -141,12 +141,10 @@ if ! grep -q '^# vma-retry-init: start' "$logf"; then
 elif ! grep -q '^# vma-retry-init: done' "$logf"; then
 	fail infra "incomplete KTAP: the guest init did not finish"
 fi
-kind() { # the names of selftests/tests' rows of kind $1
-	awk -F'|' -v k="$1" '!/^#/ && NF { gsub(/ /, "", $1); gsub(/ /, "", $3); if ($3 == k) printf "%s ", $1 }' \
-		"$VMA_RETRY_ROOT/selftests/tests"
-}
-required=" $(kind required)"
-regress=" $(kind regress)"
+required=" $(tests_of_kind required | paste -sd' ') "
+regress=" $(tests_of_kind regress | paste -sd' ') "
+# What the guest init printed.
+ktap=$(sed -n '/^# vma-retry-init: start/,/^# vma-retry-init: done/p' "$logf")
 # One line per program: "status name skip nested-pass nested-fail nested-skip".
 # A program's own KTAP cases (indented by init) are what gets counted; a
 # program that failed without failing a case (crash, timeout) counts one.
@@ -168,7 +166,7 @@ while read -r status name skip np nf ns; do
 		st_fail=$((st_fail + (nf > 0 ? nf : 1)))
 		fail test "$name failed"
 	fi
-done < <(sed -n '/^# vma-retry-init: start/,/^# vma-retry-init: done/p' "$logf" | awk '
+done < <(printf '%s\n' "$ktap" | awk '
 	/^    (ok|not ok) [0-9]+ / {
 		if ($0 ~ /# SKIP/) ns++; else if ($1 == "ok") np++; else nf++
 		next
@@ -190,7 +188,8 @@ fi
 # program, "program: (exit) ok|not ok|skip".
 rg_same=0 rg_diff=0
 baseline=$VMA_RETRY_ROOT/selftests/regress/$A_NAME
-sed -n '/^# vma-retry-init: start/,/^# vma-retry-init: done/p' "$logf" | awk -v progs="$regress" '
+asked=" ${TESTS//,/ } "
+printf '%s\n' "$ktap" | awk -v progs="$regress" -v asked="${TESTS:+$asked}" '
 	/^    (ok|not ok) [0-9]+ / {
 		st = ($1 == "ok") ? "ok" : "not ok"
 		d = $0
@@ -209,7 +208,7 @@ sed -n '/^# vma-retry-init: start/,/^# vma-retry-init: done/p' "$logf" | awk -v 
 	/^(ok|not ok) [0-9]+ / {
 		name = ($1 == "ok") ? $3 : $4
 		st = ($1 == "ok") ? (($0 ~ /# SKIP/) ? "skip" : "ok") : "not ok"
-		if (index(progs, " " name " ")) {
+		if (index(progs, " " name " ") && (asked == "" || index(asked, " " name " "))) {
 			for (i = 0; i < n; i++) print name ": " buf[i]
 			print name ": (exit) " st
 		}
@@ -220,12 +219,18 @@ if [[ -s $OUT/$label.regress && ${BUILD_TAG:-} != base ]]; then
 	if [[ ! -f $baseline ]]; then
 		fail test "regress: no baseline $baseline (make regress-baseline ARCH=$A_NAME)"
 	else
+		# With TESTS=, only the baseline of the programs that were asked for.
+		want=$baseline
+		if [[ -n ${TESTS:-} ]]; then
+			want=$OUT/$label.regress.want
+			grep -E "^(${TESTS//,/|}): " "$baseline" >"$want" || true
+		fi
 		# Each line of either file counts once: the same, or different.
-		rg_same=$(comm -12 <(sort "$baseline") <(sort "$OUT/$label.regress") | wc -l)
-		rg_diff=$(comm -3 <(sort "$baseline") <(sort "$OUT/$label.regress") | wc -l)
+		rg_same=$(comm -12 <(sort "$want") <(sort "$OUT/$label.regress") | wc -l)
+		rg_diff=$(comm -3 <(sort "$want") <(sort "$OUT/$label.regress") | wc -l)
 		if ((rg_diff)); then
 			fail test "regress: $rg_diff line(s) differ from the base kernel's results"
-			diff -u "$baseline" "$OUT/$label.regress" >&2 || true
+			diff -u "$want" "$OUT/$label.regress" >&2 || true
 		fi
 	fi
 fi
@@ -242,6 +247,20 @@ printf -v line '%-10s %-6s kunit %d/%d/%d  selftests %d/%d/%d  regress %d/%d  sp
 	"$splats" "$secs" "${reasons:+  (${reasons[*]})}"
 printf '%s\n' "$line" | tee "$summary"
 if [[ $verdict != pass ]]; then
+	# The output of each failed case of the required and optional programs
+	# (the harness prints why between "RUN" and "not ok"), at most 40 lines.
+	printf '%s\n' "$ktap" | awk -v skip="$regress" '
+		/^    #  RUN / { n = 0; on = 1 }
+		on { buf[n++] = $0 }
+		/^    ok [0-9]+ / { on = 0 }
+		/^    not ok [0-9]+ / {
+			on = 0
+			split($0, f, " ")
+			split(f[4], pc, ".")
+			if (index(skip, " " pc[1] " ")) next
+			printf "--- failed case %s ---\n", f[4]
+			for (i = (n > 40 ? n - 40 : 0); i < n; i++) print buf[i]
+		}' >&2
 	printf -- '--- last console lines of %s (%s) ---\n' "$label" "$logf" >&2
 	tail -n 25 "$logf" >&2
 fi
