@@ -78,12 +78,13 @@ if ! cmp -s "$O/fragments.config.new" "$O/fragments.config" || [[ ! -f $O/.confi
 	mv "$O/fragments.config.new" "$O/fragments.config"
 	"${kmake[@]}" KCONFIG_ALLCONFIG="$O/fragments.config" allnoconfig >"$O/config.log" 2>&1 ||
 		{ cat "$O/config.log" >&2; die "$A_NAME: configuration failed"; }
-elif [[ -n $targets ]]; then
-	rm -f "$O/fragments.config.new"
 else
 	rm -f "$O/fragments.config.new"
-	"${kmake[@]}" olddefconfig >"$O/config.log" 2>&1 ||
-		{ cat "$O/config.log" >&2; die "$A_NAME: configuration failed"; }
+	# (--targets: Kbuild's own syncconfig is enough for a few objects.)
+	if [[ -z $targets ]]; then
+		"${kmake[@]}" olddefconfig >"$O/config.log" 2>&1 ||
+			{ cat "$O/config.log" >&2; die "$A_NAME: configuration failed"; }
+	fi
 fi
 
 # Verify that every requested option is set as requested (like kunit.py).

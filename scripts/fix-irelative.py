@@ -78,8 +78,7 @@ def fix(path, check):
                   f'{MAX_SHIFT} bytes below it', file=sys.stderr)
             return 1
         new[a] = targets[i - 1]
-    by_addend = sorted(new)
-    moved = sum(1 for a in by_addend if new[a] != a)
+    moved = sum(1 for a, t in new.items() if t != a)
     if check:
         print(f'{path}: {moved} stale IRELATIVE addend(s)')
         return 0
