@@ -188,7 +188,8 @@ fi
 # program, "program: (exit) ok|not ok|skip".
 rg_same=0 rg_diff=0
 baseline=$VMA_RETRY_ROOT/selftests/regress/$A_NAME
-asked=" ${TESTS//,/ } "
+asked=" ${TESTS:-} "
+asked=${asked//,/ }
 printf '%s\n' "$ktap" | awk -v progs="$regress" -v asked="${TESTS:+$asked}" '
 	/^    (ok|not ok) [0-9]+ / {
 		st = ($1 == "ok") ? "ok" : "not ok"
