@@ -40,9 +40,11 @@ n=$(git -C "$wt" rev-list --count "$base..$SERIES_BRANCH")
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # The cover letter's From: and Date: are the committer's: make them the
-# project's and the tip's, so that the export is the same on every machine.
+# project's and the tip's author date (which git am keeps and an amend does
+# not change), so that the export is the same on every machine and before
+# and after make apply.
 GIT_COMMITTER_NAME=$VMA_RETRY_NAME GIT_COMMITTER_EMAIL=$VMA_RETRY_EMAIL \
-GIT_COMMITTER_DATE=$(git -C "$wt" log -1 --format=%cI "$SERIES_BRANCH") \
+GIT_COMMITTER_DATE=$(git -C "$wt" log -1 --format=%aI "$SERIES_BRANCH") \
 GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 git -C "$wt" -c "branch.$SERIES_BRANCH.description=$(cat "$VMA_RETRY_ROOT/Documentation/cover-letter.txt")" \
 	-c core.abbrev=12 -c diff.noprefix=false -c format.signoff=false \
 	format-patch -q --cover-letter --cover-from-description=subject \
