@@ -66,9 +66,7 @@ if [[ -n ${DEBUG:-} ]]; then
 	[[ $kasan_arches == *" $A_NAME "* ]] && frags+=("$VMA_RETRY_ROOT/configs/kasan.config")
 fi
 
-export CCACHE_DIR=${CCACHE_DIR:-$VMA_RETRY_CACHE/ccache}
-export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
-export CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$SRC
+ccache_env "$SRC"
 export KBUILD_BUILD_TIMESTAMP="$VMA_RETRY_DATE" KBUILD_BUILD_USER=vma-retry KBUILD_BUILD_HOST=qemu
 kmake=(make -s -C "$SRC" O="$O" "${A_MAKE[@]}" CC="ccache $A_CC" HOSTCC="ccache gcc")
 

@@ -26,7 +26,7 @@ SRC=${SRC:-$VMA_RETRY_CACHE/src/applied}
 kunitconfig=$SRC/mm/tests/.kunitconfig
 [[ -f $kunitconfig ]] || die "$kunitconfig not found: is the series applied (make apply)?"
 
-export CCACHE_DIR=${CCACHE_DIR:-$VMA_RETRY_CACHE/ccache}
+ccache_env "$SRC"
 args=(--kunitconfig="$kunitconfig" --arch="$A_KUNIT_ARCH"
 	--build_dir="$(build_dir "kunit-$A_NAME")" --jobs="${JOBS:-$(nproc)}" --timeout=900)
 case $A_TOOLCHAIN in

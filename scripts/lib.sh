@@ -81,6 +81,18 @@ new_worktree() { # DIR REPO REV
 	stage "creating worktree $1" git -C "$2" worktree add -q --detach "$1" "$3"
 }
 
+# ccache for kernel builds in the tree SRC. Depend mode: on a miss ccache
+# takes the dependencies from the compiler's own -MMD output, which Kbuild
+# always asks for, instead of running the preprocessor a second time. An
+# x86_64 test kernel with an empty cache, alone on 2 cores: 381 s in
+# ccache's default mode, 252 s in depend mode, 243 s without ccache; the
+# same build from the filled cache in another build tree: 26 s.
+ccache_env() { # SRC
+	export CCACHE_DIR=${CCACHE_DIR:-$VMA_RETRY_CACHE/ccache}
+	export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+	export CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$1 CCACHE_DEPEND=1
+}
+
 # The names of the rows of selftests/tests of one kind (required, optional,
 # regress), one per line.
 tests_of_kind() {
