@@ -67,6 +67,8 @@ wt=$applied
 # Whatever happens, leave the worktree on the branch again.
 trap 'git -C "$wt" checkout -q -f "$SERIES_BRANCH"' EXIT
 
+# (a cold run starts here, before any build tree exists)
+mkdir -p "$VMA_RETRY_CACHE/build"
 rc=0 n=0
 for c in "${commits[@]}"; do
 	n=$((n + 1))
@@ -125,7 +127,6 @@ for c in "${commits[@]}"; do
 	done
 done
 if ((rc == 0)) && [[ -z ${DRY_RUN:-} ]]; then
-	mkdir -p "$VMA_RETRY_CACHE/build"
 	date -u '+%Y-%m-%d %H:%M UTC' >"$stampf"
 fi
 exit "$rc"
