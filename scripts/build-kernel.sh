@@ -101,18 +101,14 @@ if ((${#bad[@]})); then
 	exit "$EXIT_INFRA"
 fi
 [[ -n $config_only ]] && { printf '%s\n' "$O/.config"; exit 0; }
-if [[ -n $targets ]]; then
-	read -r -a t <<<"$targets"
-	"${kmake[@]}" -j"${JOBS:-$(nproc)}" "${t[@]}" >"$O/targets.log" 2>&1 || {
-		grep -E 'error|Error' "$O/targets.log" | head -20 >&2
-		die "$A_NAME: building $targets failed (log: $O/targets.log)"
-	}
-	exit 0
-fi
-
-"${kmake[@]}" -j"${JOBS:-$(nproc)}" >"$O/build.log" 2>&1 || {
-	grep -E 'error|Error' "$O/build.log" | head -20 >&2
-	die "$A_NAME: kernel build failed (log: $O/build.log)"
+# The whole kernel, or only --targets (with a log of their own).
+read -r -a t <<<"$targets"
+blog=$O/build.log
+[[ -n $targets ]] && blog=$O/targets.log
+"${kmake[@]}" -j"${JOBS:-$(nproc)}" "${t[@]}" >"$blog" 2>&1 || {
+	grep -E 'error|Error' "$blog" | head -20 >&2
+	die "$A_NAME: building ${targets:-the kernel} failed (log: $blog)"
 }
+[[ -n $targets ]] && exit 0
 [[ -f $O/$A_IMAGE ]] || die "$A_NAME: build produced no $A_IMAGE"
 printf '%s\n' "$O/$A_IMAGE"
