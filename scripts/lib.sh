@@ -125,6 +125,7 @@ load_arch() {
 	A_USER_TARGET=$(trim "${f[7]}")
 	A_PACKAGES=$(trim "${f[8]}")
 	A_KUNIT_ARCH=$(trim "${f[9]}")
+	A_LIST=$(trim "${f[10]}")
 	unset -f trim
 	# Kernel make arguments for this arch.
 	A_MAKE=(ARCH="$A_KARCH")
