@@ -14,7 +14,10 @@ The series is edited as commits on branch '$SERIES_BRANCH' in
 \$VMA_RETRY_CACHE/src/applied (make apply makes it). This runs
 git format-patch on base..$SERIES_BRANCH with the cover letter text of
 Documentation/cover-letter.txt (first paragraph: subject) and writes
-patches/*.patch and patches/series (grouped by subsystem).
+patches/*.patch and patches/series (grouped by subsystem). With the pinned
+Debian tree the cover letter has no base-commit: line (its base is a
+synthetic commit, unknown upstream); with KERNEL_TREE= it ends with
+'base-commit: <sha of KERNEL_BASE>'.
 
   --check   write nothing; fail (exit 1) if patches/ differs from the export
   -o DIR    write the export to DIR instead of patches/
@@ -37,6 +40,14 @@ base=$(base_rev)
 n=$(git -C "$wt" rev-list --count "$base..$SERIES_BRANCH")
 ((n)) || die "branch $SERIES_BRANCH has no commits on top of $base"
 
+# base-commit: only for a base that exists upstream. The pinned Debian
+# tree's base is a synthetic commit known nowhere else, so its export names
+# none (the cover letter says which release the series applies to); with
+# KERNEL_TREE= (a mainline git tree) the cover letter ends with
+# 'base-commit: <sha of KERNEL_BASE>'.
+base_arg=()
+[[ -n ${KERNEL_TREE:-} ]] && base_arg=(--base="$base")
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # The cover letter's From: and Date: are the committer's: make them the
@@ -48,7 +59,7 @@ GIT_COMMITTER_DATE=$(git -C "$wt" log -1 --format=%aI "$SERIES_BRANCH") \
 GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 git -C "$wt" -c "branch.$SERIES_BRANCH.description=$(cat "$VMA_RETRY_ROOT/Documentation/cover-letter.txt")" \
 	-c core.abbrev=12 -c diff.noprefix=false -c format.signoff=false \
 	format-patch -q --cover-letter --cover-from-description=subject \
-	--base="$base" --zero-commit --no-signature -o "$tmp" "$base..$SERIES_BRANCH"
+	"${base_arg[@]}" --zero-commit --no-signature -o "$tmp" "$base..$SERIES_BRANCH"
 
 # patches/series: the order of git am, grouped like PREEMPT_RT's series file.
 group_of() {
