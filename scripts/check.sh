@@ -9,14 +9,16 @@ usage() {
 	cat <<EOF_USAGE
 Usage: $0 [--help]
 
-Runs, in order: lint (shellcheck, checkpatch --strict of patches/), make apply,
+Runs, in order: lint (shellcheck, checkpatch --strict of patches/), the test
+of make send (scripts/send-check.sh: identity, recipients, base-commit, into
+a temporary directory), make apply,
 the drift check (patches/ = export of the applied branch), the bisect check
 (SKIP_BISECT=1 skips it, and is then reported as a failure), then for every
 arch of configs/arches (or ARCHES="a b"): build the kernel, build the
 initramfs, boot under QEMU and judge KUnit, kselftests and splats.
 Prints a per-arch table and, last, one line "N passed, N failed, N skipped"
 counting the test cases of all arches (KUnit cases and guest programs) and
-the lint, drift and bisect gates (one case each).
+the lint, send, drift and bisect gates (one case each).
 Exit status: 0 pass, 1 test failure, 3 infrastructure failure.
 EOF_USAGE
 }
@@ -49,6 +51,7 @@ note() { # note CODE: keep the worst exit status (infra > test failure)
 
 rm -f "$OUT/gates.summary"
 gate lint "$VMA_RETRY_ROOT/scripts/lint.sh" || true
+gate send "$VMA_RETRY_ROOT/scripts/send-check.sh" || true
 stage "apply the series" "$VMA_RETRY_ROOT/scripts/apply-series.sh" || { note $EXIT_INFRA; exit "$worst"; }
 gate drift "$VMA_RETRY_ROOT/scripts/export-series.sh" --check || true
 
