@@ -43,25 +43,25 @@ ok() { # CONDITION-CMD... -- MESSAGE: count a check, report it if it fails
 }
 
 # ---- refusals ------------------------------------------------------------------
-refuses() { # WHAT [env arguments...]
-	local what=$1 rc=0 dir=$tmp/refused
-	shift
+refuses() { # WHAT MESSAGE [env arguments...]: exit 2, "error: ...MESSAGE..."
+	local what=$1 msg=$2 rc=0 dir=$tmp/refused
+	shift 2
 	env "$@" "$send" -o "$dir" >"$tmp/refused.log" 2>&1 || rc=$?
 	ok test "$rc" -eq "$EXIT_USAGE" "$what: send.sh exited $rc, want $EXIT_USAGE"
-	ok grep -q '^error: .' "$tmp/refused.log" "$what: no error message"
+	ok grep -q "^error: .*$msg" "$tmp/refused.log" "$what: no error message naming '$msg': $(head -1 "$tmp/refused.log")"
 	ok test ! -e "$dir" "$what: $dir was written before the refusal"
 	rm -rf "$dir"
 }
 # No identity anywhere: no environment, no global or system git config, and
 # the repository's own user.* (this checkout's .git/config may have some)
 # overridden with empty values through git's GIT_CONFIG_COUNT environment.
-refuses "no identity" -u SEND_NAME -u SEND_EMAIL GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
+refuses "no identity" "no sender identity" -u SEND_NAME -u SEND_EMAIL GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 \
 	GIT_CONFIG_COUNT=2 GIT_CONFIG_KEY_0=user.name GIT_CONFIG_VALUE_0= \
 	GIT_CONFIG_KEY_1=user.email GIT_CONFIG_VALUE_1=
-refuses "placeholder identity" SEND_NAME="$VMA_RETRY_NAME" SEND_EMAIL="$VMA_RETRY_EMAIL"
-refuses "placeholder name" SEND_NAME="$VMA_RETRY_NAME" SEND_EMAIL=jane@kernel.test
-refuses "example.com address" SEND_NAME="Jane Tester" SEND_EMAIL=jane@example.com
-refuses "email without @" SEND_NAME="Jane Tester" SEND_EMAIL=jane.kernel.test
+refuses "placeholder identity" placeholder SEND_NAME="$VMA_RETRY_NAME" SEND_EMAIL="$VMA_RETRY_EMAIL"
+refuses "placeholder name" placeholder SEND_NAME="$VMA_RETRY_NAME" SEND_EMAIL=jane@kernel.test
+refuses "example.com address" placeholder SEND_NAME="Jane Tester" SEND_EMAIL=jane@example.com
+refuses "email without @" "malformed sender email" SEND_NAME="Jane Tester" SEND_EMAIL=jane.kernel.test
 
 # ---- a run with a throwaway identity -----------------------------------------
 arch_lists=(linux-arch@vger.kernel.org x86@kernel.org linux-arm-kernel@lists.infradead.org
