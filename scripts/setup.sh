@@ -14,6 +14,10 @@ Installs, idempotently, on a Debian 12 (bookworm) host:
     download only), with the mirror taken from the host's existing apt sources;
   - QEMU 10 from bookworm-backports, GCC cross compilers from bookworm,
     clang-19/lld-19 for LoongArch, ccache, shellcheck and kernel build tools;
+  - optional, for sending the series: git-email (git send-email, with the
+    Perl modules it uses) and b4; if they cannot be installed, setup warns
+    and goes on (make send only prepares the mail, and make check does not
+    need them);
   - the base kernel tree (scripts/base-tree.sh) and the loong64 sysroot
     (scripts/loong64-sysroot.sh) in \$VMA_RETRY_CACHE ($VMA_RETRY_CACHE).
 It prints what it installed. On a non-Debian host it lists the packages and
@@ -29,6 +33,9 @@ while read -r pkgs; do
 	# shellcheck disable=SC2206
 	host_packages+=($pkgs)
 done < <(awk -F'|' '!/^#/ && NF { print $9 }' "$ARCH_TABLE")
+# Optional: to send what make send prepares (git send-email, or b4).
+send_packages=(git-email libmailtools-perl libemail-valid-perl libnet-smtp-ssl-perl
+	libauthen-sasl-perl libio-socket-ssl-perl b4)
 qemu_packages=(qemu-system-x86 qemu-system-arm qemu-system-ppc qemu-system-misc
 	qemu-system-s390x)
 
@@ -36,6 +43,7 @@ if ! grep -qs '^ID=debian' /etc/os-release || ! grep -qs 'VERSION_CODENAME=bookw
 	printf 'This is not a Debian 12 (bookworm) host. Install by hand:\n' >&2
 	printf '  %s\n' "${host_packages[*]}" >&2
 	printf '  QEMU >= 10: %s\n' "${qemu_packages[*]}" >&2
+	printf '  optional, to send the mail: %s\n' "${send_packages[*]}" >&2
 	printf '  the kernel source: %s %s (Debian experimental) or your own tree (KERNEL_TREE=)\n' \
 		"$BASE_PKG" "$BASE_PKG_VERSION" >&2
 	exit "$EXIT_USAGE"
@@ -79,6 +87,15 @@ if ((${#need[@]})); then
 	stage "apt-get install ${need[*]}" env DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 	log "installed: ${need[*]}"
+fi
+mapfile -t need < <(missing "${send_packages[@]}" | sort -u)
+if ((${#need[@]})); then
+	if stage "apt-get install ${need[*]} (optional)" env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; then
+		log "installed: ${need[*]}"
+	else
+		log "warning: could not install ${need[*]}: make send still prepares the mail, install them to send it"
+	fi
 fi
 qemu_ok=1
 for p in "${qemu_packages[@]}"; do
