@@ -25,11 +25,12 @@ help:
 	@echo '  make bisect-check  build the touched objects at every patch on every arch'
 	@echo '  make regress-baseline ARCH=a  record the base kernel'"'"'s results of the upstream'
 	@echo '                     mm selftests that make check compares (selftests/regress/)'
-	@echo '  make send          prepare the mail (format-patch, get_maintainer); never sends'
+	@echo '  make send          prepare the mail from you (git user.name/user.email, or'
+	@echo '                     SEND_NAME= SEND_EMAIL=) in out/send, with get_maintainer; never sends'
 	@echo '  make clean         remove out/ and the build trees (keeps ccache and the base tree)'
 	@echo
 	@echo "Arches: $$(awk '!/^#/ && NF { printf "%s ", $$1 }' configs/arches)"
-	@echo 'Environment: KERNEL_TREE=, KERNEL_BASE=, BASE_PKG=, VMA_RETRY_CACHE=, DEBUG=1, JOBS='
+	@echo 'Environment: KERNEL_TREE=, KERNEL_BASE=, BASE_PKG=, VMA_RETRY_CACHE=, DEBUG=1, JOBS=, SEND_NAME=, SEND_EMAIL='
 
 setup:
 	$(S)/setup.sh

@@ -43,7 +43,8 @@ mainline tree (b4 writes its own base-commit, the fork point: with the
 pinned Debian tree that would be the synthetic commit, so use git
 send-email there). After KERNEL_TREE=~/linux $0, in ~/linux:
   b4 prep -n vma-retry -f v7.3-rc7      # a b4/vma-retry branch at the base
-  git am DIR/00[0-9][1-9]-*.patch       # the rewritten patches, not the cover
+  ls DIR/*.patch | grep -v 0000-cover-letter | xargs git am
+                                        # the rewritten patches, not the cover
   b4 prep --edit-cover                  # paste the subject and text of
                                         # DIR/0000-cover-letter.patch
   mapfile -t to <DIR/to.txt; mapfile -t cc <DIR/cc.txt
