@@ -143,23 +143,53 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* How long a killed program gets to exit before init gives up on it. */
+#define KILL_GRACE 10
+
+/* Results of run_program() other than a wait status. */
+#define RUN_TIMEOUT -1	/* killed after its timeout, and reaped */
+#define RUN_ERROR -2	/* could not be started or waited for */
+#define RUN_STUCK -3	/* still there KILL_GRACE s after SIGKILL (D state) */
+
+/*
+ * Wait for @pid until @deadline: 1 when it was reaped (*status is set), 0 when
+ * it is still running then, -1 on an error. Never blocks past the deadline,
+ * so a child stuck in D state, which SIGKILL does not end, cannot hang init.
+ */
+static int wait_until(pid_t pid, int *status, double deadline)
+{
+	for (;;) {
+		pid_t r = waitpid(pid, status, WNOHANG);
+
+		if (r == pid)
+			return 1;
+		if (r < 0 && errno != EINTR)
+			return -1;
+		if (now() >= deadline)
+			return 0;
+		usleep(50 * 1000);
+	}
+}
+
 /*
  * Run one program with its output indented as a KTAP subtest.
- * Returns its wait status, or -1 if it timed out (it is then killed).
+ * Returns its wait status, or one of the RUN_* codes above: a program that
+ * outlives its timeout is killed; one that does not go away even then is
+ * left behind, so that the next program can run.
  */
 static int run_program(char *const argv[], int timeout)
 {
 	char buf[4096], line[4096];
 	size_t len = 0;
-	int pfd[2], status = 0, done = 0, timed_out = 0;
+	int pfd[2], status = 0, done = 0, timed_out = 0, w;
 	double deadline = now() + timeout;
 	pid_t pid;
 
 	if (pipe(pfd))
-		return -2;
+		return RUN_ERROR;
 	pid = fork();
 	if (pid < 0)
-		return -2;
+		return RUN_ERROR;
 	if (!pid) {
 		setsid();
 		dup2(pfd[1], 1);
@@ -178,8 +208,6 @@ static int run_program(char *const argv[], int timeout)
 
 		if (left <= 0) {
 			timed_out = 1;
-			kill(-pid, SIGKILL);
-			kill(pid, SIGKILL);
 			break;
 		}
 		if (poll(&p, 1, left > 1000 ? 1000 : left) <= 0)
@@ -205,15 +233,23 @@ static int run_program(char *const argv[], int timeout)
 		say("    %s\n", line);
 	}
 	close(pfd[0]);
-	if (timed_out) {
+	/* Its output ended: it has until its deadline to exit. */
+	w = timed_out ? 0 : wait_until(pid, &status, deadline);
+	if (w == 0) {
 		say("    # init: %s timed out after %d s, killed\n", argv[0], timeout);
-		waitpid(pid, &status, 0);
-		return -1;
+		kill(-pid, SIGKILL);
+		kill(pid, SIGKILL);
+		w = wait_until(pid, &status, now() + KILL_GRACE);
+		if (w == 0) {
+			say("    # init: %s still there %d s after SIGKILL (stuck in D state?), left behind\n",
+			    argv[0], KILL_GRACE);
+			return RUN_STUCK;
+		}
+		return w < 0 ? RUN_ERROR : RUN_TIMEOUT;
 	}
-	waitpid(pid, &status, 0);
 	/* Leftover children of the test must not outlive it. */
 	kill(-pid, SIGKILL);
-	return status;
+	return w < 0 ? RUN_ERROR : status;
 }
 
 /* A harness self-check that needs no test program: the counters exist. */
@@ -362,8 +398,12 @@ int main(void)
 			    t->required ? " (required test skipped)" : "");
 			skip++;
 		} else {
-			if (st == -1)
+			if (st == RUN_TIMEOUT)
 				say("# init: %s: timeout\n", t->name);
+			else if (st == RUN_STUCK)
+				say("# init: %s: timeout, and not reaped after SIGKILL\n", t->name);
+			else if (st == RUN_ERROR)
+				say("# init: %s: could not be run or waited for\n", t->name);
 			else if (st >= 0 && WIFSIGNALED(st))
 				say("# init: %s: killed by signal %d\n", t->name, WTERMSIG(st));
 			else if (st >= 0)
