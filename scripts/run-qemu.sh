@@ -8,7 +8,7 @@ set -euo pipefail
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 ARCH
+Usage: $0 [--rejudge LOG] ARCH
 
 Boots \$VMA_RETRY_CACHE/build/ARCH[-debug][-TAG]'s kernel with the initramfs of
 scripts/build-initramfs.sh under QEMU TCG, with a timeout, and saves the
@@ -16,6 +16,10 @@ console log as out/ARCH.log. Then it parses the KUnit output with the kernel's
 kunit.py parse, the guest's KTAP (one subtest per program of selftests/tests)
 and looks for kernel splats (WARNING, BUG, Oops, lockdep, KASAN, RCU stall,
 hung task, panic). Prints one summary line, also saved as out/ARCH.summary.
+
+  --rejudge LOG  do not boot: judge LOG (a saved console log) as ARCH's run;
+                 no kernel, initramfs, toolchain or QEMU is needed. TESTS=
+                 and BUILD_TAG= mean what they meant for the run of LOG.
 
 Exit status: 0 pass, 1 test failure (a failed test, a required test that
 skipped, a splat), 3 infrastructure failure (timeout, boot failure, no or
@@ -29,45 +33,67 @@ Environment:
   APPEND="..."   more kernel command line (e.g. print-fatal-signals=1)
   DEBUG=1, BUILD_TAG=T, SRC=DIR  as for scripts/build-kernel.sh
   OUT=DIR        where logs go (default: out/ in the checkout)
-  REJUDGE=1      do not boot: judge the saved log again
+  REJUDGE=1      do not boot: judge the saved OUT/ARCH.log again
 EOF_USAGE
 }
-case ${1:-} in -h | --help) usage; exit 0 ;; esac
+rejudge=
+while (($#)); do
+	case $1 in
+	-h | --help) usage; exit 0 ;;
+	--rejudge)
+		(($# >= 2)) || usage_error "--rejudge needs a log file (see --help)"
+		rejudge=$2
+		shift 2
+		;;
+	-*) usage_error "unknown option '$1' (see --help)" ;;
+	*) break ;;
+	esac
+done
 (($# == 1)) || usage_error "one ARCH expected (see --help)"
 load_arch "$1"
-check_toolchain
 
 SRC=${SRC:-$VMA_RETRY_CACHE/src/applied}
 label=$A_NAME${DEBUG:+-debug}${BUILD_TAG:+-$BUILD_TAG}
-kernel=${KERNEL:-$(build_dir "$label")/$A_IMAGE}
-initrd=$VMA_RETRY_CACHE/build/initramfs-$A_NAME.cpio
-[[ -f $kernel ]] || die "$label: no kernel image $kernel (make build ARCH=$A_NAME)"
-[[ -f $initrd ]] || die "$label: no initramfs $initrd (make initramfs ARCH=$A_NAME)"
 OUT=${OUT:-$VMA_RETRY_ROOT/out}
 mkdir -p "$OUT"
+# kunit.py changes to the kernel tree: it is given absolute paths.
+OUT=$(cd "$OUT" && pwd)
 logf=$OUT/$label.log
 summary=$OUT/$label.summary
+if [[ -n ${REJUDGE:-} && -z $rejudge ]]; then
+	[[ -f $logf ]] || die "REJUDGE=1: no $logf"
+	rejudge=$logf
+fi
+if [[ -n $rejudge ]]; then
+	[[ -f $rejudge ]] || die "--rejudge: no log file $rejudge"
+	logf=$(realpath "$rejudge")
+else
+	check_toolchain
+	kernel=${KERNEL:-$(build_dir "$label")/$A_IMAGE}
+	initrd=$VMA_RETRY_CACHE/build/initramfs-$A_NAME.cpio
+	[[ -f $kernel ]] || die "$label: no kernel image $kernel (make build ARCH=$A_NAME)"
+	[[ -f $initrd ]] || die "$label: no initramfs $initrd (make initramfs ARCH=$A_NAME)"
 
-append="panic=-1 null_blk.nr_devices=0"
-[[ -n $A_CONSOLE ]] && append="console=$A_CONSOLE $append"
-[[ -n ${TESTS:-} ]] && append+=" vr.tests=$TESTS"
-[[ -n ${INTERACTIVE:-} ]] && append+=" vr.shell=1"
-[[ -n ${APPEND:-} ]] && append+=" $APPEND"
-# shellcheck disable=SC2206
-qemu=("$A_QEMU" $A_QEMU_ARGS -smp 2 -m 1G -nographic -no-reboot
-	-kernel "$kernel" -initrd "$initrd" -append "$append")
+	append="panic=-1 null_blk.nr_devices=0"
+	[[ -n $A_CONSOLE ]] && append="console=$A_CONSOLE $append"
+	[[ -n ${TESTS:-} ]] && append+=" vr.tests=$TESTS"
+	[[ -n ${INTERACTIVE:-} ]] && append+=" vr.shell=1"
+	[[ -n ${APPEND:-} ]] && append+=" $APPEND"
+	# shellcheck disable=SC2206
+	qemu=("$A_QEMU" $A_QEMU_ARGS -smp 2 -m 1G -nographic -no-reboot
+		-kernel "$kernel" -initrd "$initrd" -append "$append")
 
-if [[ -n ${INTERACTIVE:-} ]]; then
-	log "$label: interactive guest; type 'poweroff' to leave"
-	exec "${qemu[@]}"
+	if [[ -n ${INTERACTIVE:-} ]]; then
+		log "$label: interactive guest; type 'poweroff' to leave"
+		exec "${qemu[@]}"
+	fi
 fi
 
 timeout=${TIMEOUT:-900}
 t0=$SECONDS
 rc=0
-if [[ -n ${REJUDGE:-} ]]; then
-	[[ -f $logf ]] || die "REJUDGE=1: no $logf"
-	log "$label: judging the saved $logf again"
+if [[ -n $rejudge ]]; then
+	log "$label: judging the saved $logf"
 else
 	log "$label: booting under ${A_QEMU} (timeout ${timeout} s)"
 	: >"$logf"
