@@ -17,8 +17,12 @@ the drift check (patches/ = export of the applied branch), the bisect check
 arch of configs/arches (or ARCHES="a b"): build the kernel, build the
 initramfs, boot under QEMU and judge KUnit, kselftests and splats.
 Prints a per-arch table and, last, one line "N passed, N failed, N skipped"
-counting the test cases of all arches (KUnit cases and guest programs) and
-the lint, send, drift and bisect gates (one case each).
+counting test cases: on every arch the KUnit cases, the cases of the
+required and optional programs and the regress cases, as run-qemu.sh counts
+them (its --help; a regress case that skipped on both kernels is skipped,
+init's self-check and the "(exit)" lines are not cases), one failure for an
+arch that failed without a failed case, and the lint, send, drift and bisect
+gates (one case each).
 Exit status: 0 pass, 1 test failure, 3 infrastructure failure.
 EOF_USAGE
 }
@@ -84,19 +88,20 @@ for a in "${arches[@]}"; do
 done
 
 echo
-echo "arch       result kunit p/f/s  selftests p/f/s  regress same/diff  splats  boot"
+echo "arch       result kunit p/f/s  selftests p/f/s  regress p/f/s  splats  boot"
 pass=$gates_pass failed=$gates_fail skipped=0
 [[ -f $OUT/gates.summary ]] && cat "$OUT/gates.summary"
 for a in "${arches[@]}"; do
 	cat "$OUT/$a.summary"
-	# A regress line identical to the base kernel's counts as a pass, a
-	# different one as a failure.
-	read -r kp kf ks sp sf ss rs rd < <(sed -E -n 's/.*kunit ([0-9]+)\/([0-9]+)\/([0-9]+) +selftests ([0-9]+)\/([0-9]+)\/([0-9]+) +regress ([0-9]+)\/([0-9]+).*/\1 \2 \3 \4 \5 \6 \7 \8/p' "$OUT/$a.summary" | grep . || echo "0 0 0 0 1 0 0 0")
-	pass=$((pass + kp + sp + rs))
-	failed=$((failed + kf + sf + rd))
-	skipped=$((skipped + ks + ss))
-	# An arch that did not finish counts as one failure even without a count.
-	if ((result[$a] != 0 && kf + sf + rd == 0)); then
+	# Test cases, as run-qemu.sh counts them (see its --help): KUnit cases,
+	# the cases of the required and optional programs, regress cases.
+	read -r kp kf ks sp sf ss rp rf rs < <(sed -E -n 's/.*kunit ([0-9]+)\/([0-9]+)\/([0-9]+) +selftests ([0-9]+)\/([0-9]+)\/([0-9]+) +regress ([0-9]+)\/([0-9]+)\/([0-9]+).*/\1 \2 \3 \4 \5 \6 \7 \8 \9/p' "$OUT/$a.summary" | grep . || echo "0 0 0 0 1 0 0 0 0")
+	pass=$((pass + kp + sp + rp))
+	failed=$((failed + kf + sf + rf))
+	skipped=$((skipped + ks + ss + rs))
+	# An arch that did not finish, or failed without a failed case (a
+	# differing "(exit)" line, a splat, ...), counts as one failure.
+	if ((result[$a] != 0 && kf + sf + rf == 0)); then
 		failed=$((failed + 1))
 	fi
 done

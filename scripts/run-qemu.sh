@@ -6,24 +6,43 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+# The series' KUnit suite (mm/tests/vma_retry_kunit.c): it must be in every
+# test kernel's results.
+KUNIT_SUITE=${KUNIT_SUITE:-vma_retry}
+# The guest init's own check (selftests/init.c): judged, not a test case.
+SELFCHECK=proc_vmstat_has_vma_lock_counters
+
 usage() {
 	cat <<EOF_USAGE
 Usage: $0 [--rejudge LOG] ARCH
 
 Boots \$VMA_RETRY_CACHE/build/ARCH[-debug][-TAG]'s kernel with the initramfs of
 scripts/build-initramfs.sh under QEMU TCG, with a timeout, and saves the
-console log as out/ARCH.log. Then it parses the KUnit output with the kernel's
-kunit.py parse, the guest's KTAP (one subtest per program of selftests/tests)
-and looks for kernel splats (WARNING, BUG, Oops, lockdep, KASAN, RCU stall,
-hung task, panic). Prints one summary line, also saved as out/ARCH.summary.
+console log as out/ARCH.log. Then it judges the log: the KUnit output with
+the kernel's kunit.py parse --json (the suite $KUNIT_SUITE must be there and
+pass), the guest's KTAP (one subtest per program of selftests/tests; the
+top-level plan and each program's nested plan must match the results it
+reports), the regression guard (selftests/regress/README) and kernel splats
+(WARNING, BUG, Oops, lockdep, KASAN, RCU stall, hung task, panic). Prints one
+summary line, also saved as out/ARCH.summary:
+  ARCH verdict kunit p/f/s  selftests p/f/s  regress p/f/s  splats N  Ts
+counting test cases: KUnit cases; the cases of the required and optional
+programs (a program that failed without a failed case counts one failure, a
+program without KTAP cases that passed one pass); regress cases: the same as
+on the base kernel and ok = passed, the same and skip (or not ok on both
+kernels) = skipped, a case that differs (changed, missing, new) = failed.
+Init's own self-check and the per-program "(exit)" lines are judged but not
+counted.
 
   --rejudge LOG  do not boot: judge LOG (a saved console log) as ARCH's run;
                  no kernel, initramfs, toolchain or QEMU is needed. TESTS=
                  and BUILD_TAG= mean what they meant for the run of LOG.
 
-Exit status: 0 pass, 1 test failure (a failed test, a required test that
-skipped, a splat), 3 infrastructure failure (timeout, boot failure, no or
-incomplete KTAP); the last console lines are shown on failure.
+Exit status: 0 pass, 1 test failure (a failed test; a required test that
+skipped, ran zero cases or all of whose cases skipped; a plan that does not
+match a program's results; a missing KUnit suite; missing regress results; a
+splat), 3 infrastructure failure (timeout, boot failure, no or incomplete
+KTAP, no KUnit output); the last console lines are shown on failure.
 
 Environment:
   TESTS=a,b      run only these programs of selftests/tests
@@ -31,9 +50,14 @@ Environment:
   TIMEOUT=S      QEMU timeout in seconds (default 900)
   KERNEL=FILE    boot this image instead of the build tree's
   APPEND="..."   more kernel command line (e.g. print-fatal-signals=1)
-  DEBUG=1, BUILD_TAG=T, SRC=DIR  as for scripts/build-kernel.sh
+  DEBUG=1, BUILD_TAG=T, SRC=DIR  as for scripts/build-kernel.sh (SRC's
+                 tools/testing/kunit/kunit.py parses KUnit)
   OUT=DIR        where logs go (default: out/ in the checkout)
   REJUDGE=1      do not boot: judge the saved OUT/ARCH.log again
+  REGRESS=0      the initramfs was built without the regress rows (as for
+                 scripts/build-initramfs.sh): their results are not expected
+  KUNIT_SUITE=S  the KUnit suite that must be in the results (default
+                 $KUNIT_SUITE)
 EOF_USAGE
 }
 rejudge=
@@ -140,59 +164,132 @@ elif ((rc)); then
 fi
 
 # --- KUnit: the part of the log before our init starts ----------------------
+# Parsed by the tree's kunit.py into JSON; the cases are its leaf test cases.
+# The series' suite must be there: no KUnit output at all is an incomplete
+# run (infra), a missing suite, a parse error (a plan that does not match
+# the cases), a failed case or a failing kunit.py exit status a test failure.
+# Only the base kernel's run of the regression guard has no suite to judge.
 ku_pass=0 ku_fail=0 ku_skip=0
-if [[ -f $SRC/mm/tests/.kunitconfig ]]; then
+if [[ ${BUILD_TAG:-} == base ]]; then
+	log "$label: KUnit not judged: the base kernel has no $KUNIT_SUITE suite (BUILD_TAG=base)"
+elif [[ ! -f $SRC/tools/testing/kunit/kunit.py ]]; then
+	fail infra "no $SRC/tools/testing/kunit/kunit.py to parse the KUnit results with (SRC=)"
+else
 	sed '/# vma-retry-init: start/,$d' "$logf" >"$OUT/$label.kunit.log"
-	kout=$(python3 "$SRC/tools/testing/kunit/kunit.py" parse "$OUT/$label.kunit.log" 2>&1 || true)
-	printf '%s\n' "$kout" >"$OUT/$label.kunit.txt"
-	line=$(grep -o 'Testing complete\. .*' <<<"$kout" | tail -1 || true)
-	# "Testing complete. Ran 15 tests: passed: 14, skipped: 1" (counts that
-	# are zero are left out).
-	num() { grep -io "$1: [0-9]*" <<<"$line" | grep -o '[0-9]*$' || echo 0; }
-	if [[ -z $line ]] || grep -q 'Ran 0 tests' <<<"$line"; then
-		fail infra "no KUnit results in the console log"
+	rm -f "$OUT/$label.kunit.json"
+	krc=0
+	PYTHONDONTWRITEBYTECODE=1 python3 "$SRC/tools/testing/kunit/kunit.py" parse \
+		--json="$OUT/$label.kunit.json" "$OUT/$label.kunit.log" >"$OUT/$label.kunit.txt" 2>&1 || krc=$?
+	# "cases passed failed skipped KTAP-errors cases-of-the-suite"; a
+	# missing or malformed JSON file: "unreadable".
+	ku=$(python3 - "$OUT/$label.kunit.json" "$KUNIT_SUITE" <<'EOF_PY'
+import json, sys
+with open(sys.argv[1]) as f:
+    top = json.load(f)
+def leaves(g):
+    for c in g["test_cases"]:
+        yield c["status"]
+    for s in g["sub_groups"]:
+        yield from leaves(s)
+st = list(leaves(top))
+suite = [s for s in top["sub_groups"] if s["name"] == sys.argv[2]]
+print(len(st), st.count("PASS"), len(st) - st.count("PASS") - st.count("SKIP"),
+      st.count("SKIP"), top["misc"]["errors"], sum(len(list(leaves(s))) for s in suite))
+EOF_PY
+) || ku=unreadable
+	if [[ $ku == unreadable ]]; then
+		fail infra "kunit.py parse wrote no readable JSON (exit $krc, see $OUT/$label.kunit.txt)"
 	else
-		ku_pass=$(num passed)
-		ku_fail=$(($(num failed) + $(num crashed) + $(num errors)))
-		ku_skip=$(num skipped)
-		((ku_fail == 0)) || fail test "KUnit: $ku_fail failed"
-		((ku_pass > 0)) || fail test "KUnit: no test case passed"
+		read -r ku_n ku_pass ku_fail ku_skip ku_err ku_suite <<<"$ku"
+		if ((ku_n == 0)); then
+			fail infra "no KUnit results in the console log"
+		else
+			((ku_suite > 0)) || fail test "KUnit: suite $KUNIT_SUITE not in the results"
+			((ku_fail == 0)) || fail test "KUnit: $ku_fail failed"
+			((ku_err == 0)) || fail test "KUnit: $ku_err KTAP error(s) (see $OUT/$label.kunit.txt)"
+			((ku_pass > 0)) || fail test "KUnit: no test case passed"
+			((krc == 0)) || fail test "KUnit: kunit.py parse exited $krc"
+		fi
 	fi
 fi
 
 # --- the guest's KTAP ---------------------------------------------------------
 st_pass=0 st_fail=0 st_skip=0
+init_done=
 if ! grep -q '^# vma-retry-init: start' "$logf"; then
 	fail infra "the guest init never started (boot failure)"
 elif ! grep -q '^# vma-retry-init: done' "$logf"; then
 	fail infra "incomplete KTAP: the guest init did not finish"
+else
+	init_done=1
 fi
 required=" $(tests_of_kind required | paste -sd' ') "
 regress=" $(tests_of_kind regress | paste -sd' ') "
 # What the guest init printed.
 ktap=$(sed -n '/^# vma-retry-init: start/,/^# vma-retry-init: done/p' "$logf")
-# One line per program: "status name skip nested-pass nested-fail nested-skip".
-# A program's own KTAP cases (indented by init) are what gets counted; a
-# program that failed without failing a case (crash, timeout) counts one.
+# Init's top-level plan ("1..N", one per program plus its self-check) must
+# match the number of results it printed.
+if [[ -n $init_done ]]; then
+	top_plan=$(printf '%s\n' "$ktap" | sed -n -E 's/^1\.\.([0-9]+).*/\1/p' | head -1)
+	top_results=$(printf '%s\n' "$ktap" | grep -c -E '^(ok|not ok) [0-9]+ ' || true)
+	if [[ -z $top_plan ]]; then
+		fail infra "incomplete KTAP: no top-level plan from the guest init"
+	elif ((top_plan != top_results)); then
+		fail infra "incomplete KTAP: the guest init planned 1..$top_plan but printed $top_results result(s)"
+	fi
+	grep -q -E "^(ok|not ok) [0-9]+ $SELFCHECK\$" <<<"$ktap" ||
+		fail test "the guest self-check $SELFCHECK did not report"
+fi
+# One line per program: "status name skip nested-pass nested-fail nested-skip
+# nested-plan" (plan -1: none). A program's own KTAP cases (indented by init)
+# are what gets counted; a program that failed without failing a case
+# (crash, timeout, zero cases, all skipped, a plan that does not match)
+# counts one failure.
 ran=" "
-while read -r status name skip np nf ns; do
+while read -r status name skip np nf ns plan; do
 	ran+="$name "
 	[[ $regress == *" $name "* ]] && continue # judged below
-	if [[ $status == ok && $skip == 1 ]]; then
-		st_skip=$((st_skip + (ns > 0 ? ns : 1)))
-		[[ $required == *" $name "* ]] && fail test "required test $name skipped"
-	elif [[ $status == ok ]]; then
-		st_pass=$((st_pass + (np > 0 ? np : 1)))
-		st_skip=$((st_skip + ns))
-		((nf == 0)) || fail test "$name: $nf case(s) failed"
-		st_fail=$((st_fail + nf))
-	else
-		st_pass=$((st_pass + np))
-		st_skip=$((st_skip + ns))
-		st_fail=$((st_fail + (nf > 0 ? nf : 1)))
-		fail test "$name failed"
+	if [[ $name == "$SELFCHECK" ]]; then
+		[[ $status == ok && $skip == 0 ]] || fail test "the guest self-check $name failed"
+		continue
 	fi
+	n=$((np + nf + ns))
+	why=()
+	((plan < 0 || plan == n)) || why+=("$name: planned 1..$plan but reported $n case(s)")
+	if [[ $required == *" $name "* ]]; then
+		if [[ $status == ok && $skip == 1 ]]; then
+			why+=("required test $name skipped")
+		elif ((n == 0)); then
+			why+=("required test $name ran zero cases")
+		elif ((np + nf == 0)); then
+			why+=("required test $name: every case skipped")
+		elif ((plan < 0)); then
+			why+=("required test $name printed no KTAP plan")
+		fi
+	fi
+	st_skip=$((st_skip + ns))
+	st_fail=$((st_fail + nf))
+	st_pass=$((st_pass + np))
+	if [[ $status == ok && $skip == 1 ]]; then
+		# Skipped without KTAP cases: one skipped case (a required one
+		# counts as the failure below instead).
+		((ns > 0 || ${#why[@]})) || st_skip=$((st_skip + 1))
+	elif [[ $status == ok ]]; then
+		# A program without KTAP cases is one case: its exit status.
+		((n > 0 || ${#why[@]})) || st_pass=$((st_pass + 1))
+		((nf == 0)) || fail test "$name: $nf case(s) failed"
+	else
+		why+=("$name failed")
+	fi
+	for w in "${why[@]}"; do
+		fail test "$w"
+	done
+	((${#why[@]} == 0 || nf > 0)) || st_fail=$((st_fail + 1))
 done < <(printf '%s\n' "$ktap" | awk '
+	/^    1\.\.[0-9]+/ {
+		if (plan < 0) { plan = substr($1, 4) + 0 }
+		next
+	}
 	/^    (ok|not ok) [0-9]+ / {
 		if ($0 ~ /# SKIP/) ns++; else if ($1 == "ok") np++; else nf++
 		next
@@ -200,9 +297,11 @@ done < <(printf '%s\n' "$ktap" | awk '
 	/^(ok|not ok) [0-9]+ / {
 		st = ($1 == "ok") ? "ok" : "notok"
 		name = (st == "ok") ? $3 : $4
-		print st, name, ($0 ~ /# SKIP/) ? 1 : 0, np + 0, nf + 0, ns + 0
+		print st, name, ($0 ~ /# SKIP/) ? 1 : 0, np + 0, nf + 0, ns + 0, plan
 		np = nf = ns = 0
-	}')
+		plan = -1
+	}
+	BEGIN { plan = -1 }')
 if [[ -z ${TESTS:-} && $verdict != infra ]]; then
 	for r in $required; do
 		[[ $ran == *" $r "* ]] || fail test "required test $r did not run"
@@ -212,7 +311,7 @@ fi
 # --- the regression guard: upstream tests, case by case as on the base kernel --
 # One line per case, "program: ok|not ok|skip: description", and one per
 # program, "program: (exit) ok|not ok|skip".
-rg_same=0 rg_diff=0
+rg_pass=0 rg_fail=0 rg_skip=0
 baseline=$VMA_RETRY_ROOT/selftests/regress/$A_NAME
 # With TESTS=, only the programs asked for are judged, on both sides.
 asked=
@@ -242,8 +341,21 @@ printf '%s\n' "$ktap" | awk -v progs="$regress" -v asked="$asked" '
 		}
 		n = 0
 	}' >"$OUT/$label.regress"
-# BUILD_TAG=base is the base kernel recording its baseline: nothing to judge.
-if [[ -s $OUT/$label.regress && ${BUILD_TAG:-} != base ]]; then
+# Results are expected on an arch with a baseline whenever the run includes
+# regress rows (all rows, or TESTS= naming one); missing ones fail. Not
+# judged: the base kernel recording its baseline (BUILD_TAG=base), and an
+# initramfs built without the rows (REGRESS=0, said here).
+expect=
+if [[ -f $baseline && ${BUILD_TAG:-} != base ]]; then
+	for r in $regress; do
+		[[ -z $asked || $asked == *" $r "* ]] && expect=1
+	done
+	if [[ -n $expect && ${REGRESS:-} == 0 ]]; then
+		log "$label: regress: not judged (REGRESS=0: the initramfs has no regress rows)"
+		expect=
+	fi
+fi
+if [[ (-n $expect || -s $OUT/$label.regress) && ${BUILD_TAG:-} != base ]]; then
 	if [[ ! -f $baseline ]]; then
 		fail test "regress: no baseline $baseline (make regress-baseline ARCH=$A_NAME)"
 	else
@@ -253,11 +365,25 @@ if [[ -s $OUT/$label.regress && ${BUILD_TAG:-} != base ]]; then
 			awk -v asked="$asked" '{ p = $0; sub(/: .*/, "", p) } index(asked, " " p " ")' \
 				"$baseline" >"$want"
 		fi
-		# Each line of either file counts once: the same, or different.
-		rg_same=$(comm -12 <(sort "$want") <(sort "$OUT/$label.regress") | wc -l)
-		rg_diff=$(comm -3 <(sort "$want") <(sort "$OUT/$label.regress") | wc -l)
-		if ((rg_diff)); then
-			fail test "regress: $rg_diff line(s) differ from the base kernel's results"
+		# The verdict: every line of either file, "(exit)" lines too,
+		# must be in the other (as many times).
+		rg_lines=$(comm -3 <(sort "$want") <(sort "$OUT/$label.regress") | wc -l)
+		# The counts are of cases: the same as on the base kernel and ok
+		# = passed, the same and skip or not ok (on both kernels) =
+		# skipped, a case (description) whose lines differ = failed
+		# (changed, missing or new; a description that a program repeats
+		# counts as often as it is repeated).
+		read -r rg_pass rg_skip < <(comm -12 <(sort "$want") <(sort "$OUT/$label.regress") |
+			awk '/^[^:]*: ok: / { p++; next } /^[^:]*: (skip|not ok): / { s++ } END { print p + 0, s + 0 }')
+		rg_fail=$(comm -3 <(sort "$want") <(sort "$OUT/$label.regress") | awk -F'\t' '
+			{ side = (NF > 1) ? 2 : 1; l = $NF }
+			l ~ /^[^:]*: \(exit\) / { next }
+			{ k = l; sub(/: (ok|not ok|skip): /, ": ", k); c[k, side]++; keys[k] = 1 }
+			END { for (k in keys) n += (c[k, 1] > c[k, 2]) ? c[k, 1] : c[k, 2]; print n + 0 }')
+		if [[ ! -s $OUT/$label.regress ]]; then
+			fail test "regress: no results in the console log, but $baseline expects them"
+		elif ((rg_lines)); then
+			fail test "regress: $rg_lines line(s) differ from the base kernel's results"
 			diff -u "$want" "$OUT/$label.regress" >&2 || true
 		fi
 	fi
@@ -270,8 +396,8 @@ if ((splats)); then
 	fail test "$splats kernel splat line(s): $(grep -E -m1 "$splat_re" "$logf")"
 fi
 
-printf -v line '%-10s %-6s kunit %d/%d/%d  selftests %d/%d/%d  regress %d/%d  splats %d  %ds%s' \
-	"$label" "$verdict" "$ku_pass" "$ku_fail" "$ku_skip" "$st_pass" "$st_fail" "$st_skip" "$rg_same" "$rg_diff" \
+printf -v line '%-10s %-6s kunit %d/%d/%d  selftests %d/%d/%d  regress %d/%d/%d  splats %d  %ds%s' \
+	"$label" "$verdict" "$ku_pass" "$ku_fail" "$ku_skip" "$st_pass" "$st_fail" "$st_skip" "$rg_pass" "$rg_fail" "$rg_skip" \
 	"$splats" "$secs" "${reasons:+  (${reasons[*]})}"
 printf '%s\n' "$line" | tee "$summary"
 if [[ $verdict != pass ]]; then
