@@ -23,8 +23,9 @@ the kernel's kunit.py parse --json (the suite $KUNIT_SUITE must be there and
 pass), the guest's KTAP (one subtest per program of selftests/tests; the
 top-level plan and each program's nested plan must match the results it
 reports), the regression guard (selftests/regress/README) and kernel splats
-(WARNING, BUG, Oops, lockdep, KASAN, RCU stall, hung task, panic). Prints one
-summary line, also saved as out/ARCH.summary:
+(WARNING, BUG, kernel BUG at, Oops, Internal error, Unable to handle kernel,
+lockdep, KASAN, RCU stall, soft lockup, hung task, panic). Prints one summary
+line, also saved as out/ARCH.summary:
   ARCH verdict kunit p/f/s  selftests p/f/s  regress p/f/s  splats N  Ts
 counting test cases: KUnit cases; the cases of the required and optional
 programs (a program that failed without a failed case counts one failure, a
@@ -390,7 +391,17 @@ if [[ (-n $expect || -s $OUT/$label.regress) && ${BUILD_TAG:-} != base ]]; then
 fi
 
 # --- kernel splats ------------------------------------------------------------
-splat_re='WARNING:|BUG:|Oops|Kernel panic|Unable to handle kernel|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|KASAN:|UBSAN:|rcu: INFO:|self-detected stall|blocked for more than|general protection fault|Call Trace:|Call trace:'
+# Anywhere in the log, with or without a Call Trace line: warnings, BUG()
+# ("kernel BUG at", riscv's "Kernel BUG", "Kernel bug detected"), oopses
+# (arm's and arm64's "Internal error:", s390's "Krnl PSW"), bad kernel
+# accesses, panics, lockdep, KASAN and UBSAN, RCU stalls, soft and hard
+# lockups, hung tasks (also "blocked in I/O wait for more than"), and any
+# stack dump.
+splat_re='WARNING:|BUG:|kernel BUG at|Kernel BUG|Kernel bug detected|Oops|Internal error:|Krnl PSW'
+splat_re+='|Kernel panic|Unable to handle kernel|general protection fault'
+splat_re+='|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage'
+splat_re+='|KASAN:|UBSAN:|rcu: INFO:|self-detected stall|detected stalls on CPUs|soft lockup|hard LOCKUP'
+splat_re+='|INFO: task .* blocked.* for more than|blocked for more than|Call Trace:|Call trace:'
 splats=$(grep -E -c "$splat_re" "$logf" || true)
 if ((splats)); then
 	fail test "$splats kernel splat line(s): $(grep -E -m1 "$splat_re" "$logf")"
