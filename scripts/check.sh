@@ -10,8 +10,9 @@ usage() {
 Usage: $0 [--help]
 
 Runs, in order: lint (shellcheck, checkpatch --strict of patches/), the test
-of make send (scripts/send-check.sh: identity, recipients, base-commit, into
-a temporary directory), make apply,
+of the log judge (scripts/test-judge.sh: run-qemu.sh --rejudge on doctored
+small logs), the test of make send (scripts/send-check.sh: identity,
+recipients, base-commit, into a temporary directory), make apply,
 the drift check (patches/ = export of the applied branch), the bisect check
 (SKIP_BISECT=1 skips it, and is then reported as a failure), then for every
 arch of configs/arches (or ARCHES="a b"): build the kernel, build the
@@ -21,8 +22,8 @@ counting test cases: on every arch the KUnit cases, the cases of the
 required and optional programs and the regress cases, as run-qemu.sh counts
 them (its --help; a regress case that skipped on both kernels is skipped,
 init's self-check and the "(exit)" lines are not cases), one failure for an
-arch that failed without a failed case, and the lint, send, drift and bisect
-gates (one case each).
+arch that failed without a failed case, and the lint, judge, send, drift and
+bisect gates (one case each).
 Exit status: 0 pass, 1 test failure, 3 infrastructure failure.
 EOF_USAGE
 }
@@ -55,6 +56,7 @@ note() { # note CODE: keep the worst exit status (infra > test failure)
 
 rm -f "$OUT/gates.summary"
 gate lint "$VMA_RETRY_ROOT/scripts/lint.sh" || true
+gate judge "$VMA_RETRY_ROOT/scripts/test-judge.sh" || true
 gate send "$VMA_RETRY_ROOT/scripts/send-check.sh" || true
 stage "apply the series" "$VMA_RETRY_ROOT/scripts/apply-series.sh" || { note $EXIT_INFRA; exit "$worst"; }
 gate drift "$VMA_RETRY_ROOT/scripts/export-series.sh" --check || true

@@ -1,0 +1,188 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The test of the console log judge (run-qemu.sh --rejudge), a gate of make
+# check. Boots nothing.
+# The awk programs are in single quotes on purpose.
+# shellcheck disable=SC2016
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat <<EOF_USAGE
+Usage: $0 [--help]
+
+Feeds doctored copies of scripts/fixtures/x86_64.log (real lines of an
+x86_64 run with TESTS=vma_retry,mremap_dontunmap,process_madv, see
+scripts/fixtures/README) to scripts/run-qemu.sh --rejudge and checks the
+exit status and the summary line or reason of each:
+  - the log as it is: pass, with its counts (kunit 21/0/0, selftests
+    12/0/0, regress 11/0/1); without its regress programs, judged as an
+    arch without a baseline (arm) and TESTS unset: pass, regress 0/0/0;
+  - the required program: every case skipped, zero cases, its nested plan
+    not matching its cases, skipped as a whole: fail (1);
+  - init's top-level plan not matching its results, or missing: infra (3);
+  - no KUnit output: infra (3); the suite missing, a failed case, a KUnit
+    plan that does not match: fail (1);
+  - the regress results missing (TESTS unset on x86_64, which has a
+    baseline; or one regress program missing), a changed case: fail (1);
+    REGRESS=0 and BUILD_TAG=base: not expected (pass);
+  - a program that timed out and was not reaped, with the hung-task splat;
+    each splat pattern alone, without a Call Trace line: fail (1).
+KUnit is parsed with the kunit.py of the base tree (\$VMA_RETRY_CACHE, or
+KERNEL_TREE=; fetched with scripts/base-tree.sh when missing). Takes about
+20 s. Exit status 1 on any failure.
+EOF_USAGE
+}
+case ${1:-} in -h | --help) usage; exit 0 ;; "") ;; *) usage_error "unexpected argument '$1'" ;; esac
+
+judge=$VMA_RETRY_ROOT/scripts/run-qemu.sh
+fixture=$VMA_RETRY_ROOT/scripts/fixtures/x86_64.log
+three=vma_retry,mremap_dontunmap,process_madv
+tree=$(kernel_tree)
+[[ -f $tree/tools/testing/kunit/kunit.py ]] || "$VMA_RETRY_ROOT/scripts/base-tree.sh" >&2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fails=0 checks=0
+
+# doctor NAME PROGRAM: tmp/NAME.log is the fixture edited by the awk PROGRAM.
+doctor() {
+	awk "$2" "$fixture" >"$tmp/$1.log"
+	cmp -s "$fixture" "$tmp/$1.log" && { echo "test-judge: doctor $1 changed nothing" >&2; exit 1; }
+	return 0
+}
+# expect LOG WANT-EXIT WANT-TEXT ARCH [VAR=VALUE...]: judge LOG as ARCH's run
+# (the environment given, TESTS=$three unless given) and check the exit
+# status and that each part of WANT-TEXT (separated by '|') is in the
+# summary line.
+expect() {
+	local log=$1 want=$2 text=$3 arch=$4 rc=0 sum t bad=
+	shift 4
+	rm -rf "$tmp/out"
+	env -u TESTS -u REGRESS -u BUILD_TAG -u DEBUG -u REJUDGE -u KUNIT_SUITE TESTS=$three "$@" \
+		OUT="$tmp/out" SRC="$tree" "$judge" --rejudge "$tmp/$log.log" "$arch" >"$tmp/judge.log" 2>&1 || rc=$?
+	checks=$((checks + 1))
+	sum=$(cat "$tmp/out/"*.summary 2>/dev/null || true)
+	IFS='|' read -r -a t <<<"$text"
+	for t in "${t[@]}"; do
+		[[ $sum == *"$t"* ]] || bad=1
+	done
+	if ((rc != want)) || [[ -n $bad ]]; then
+		printf 'test-judge: FAIL: %s as %s %s: exit %d (want %d), want "%s" in: %s\n' \
+			"$log" "$arch" "$*" "$rc" "$want" "$text" "${sum:-no summary}" >&2
+		tail -n 5 "$tmp/judge.log" >&2
+		fails=$((fails + 1))
+	fi
+}
+
+cp "$fixture" "$tmp/asis.log"
+expect asis 0 "pass   kunit 21/0/0  selftests 12/0/0  regress 11/0/1  splats 0" x86_64
+# The fixture's required program only, as on the five arches without a
+# baseline (TESTS unset there).
+only_required='
+	/^# init: running mremap_dontunmap/ { cut = 1 }
+	/^# vma-retry-init: done/ { cut = 0; sub(/pass=4/, "pass=2") }
+	/^1\.\.4$/ { $0 = "1..2" }
+	!cut'
+doctor norgr "$only_required"
+expect norgr 0 "pass   kunit 21/0/0  selftests 12/0/0  regress 0/0/0  splats 0" arm TESTS=
+
+# ---- the required program ---------------------------------------------------
+doctor allskip '/^    ok [0-9]+ vma_retry\./ { $0 = $0 " # SKIP no null_blk" } 1'
+expect allskip 1 "selftests 0/1/12|every case skipped" x86_64
+doctor zero '/^    ok [0-9]+ vma_retry\./ { next } /^    1\.\.12$/ { $0 = "    1..0" } 1'
+expect zero 1 "required test vma_retry ran zero cases" x86_64
+doctor nested '/^    ok 7 vma_retry\./ { next } 1'
+expect nested 1 "vma_retry: planned 1..12 but reported 11 case(s)" x86_64
+doctor noplan '/^    1\.\.12$/ { next } 1'
+expect noplan 1 "required test vma_retry printed no KTAP plan" x86_64
+doctor skipped '/^ok 2 vma_retry$/ { $0 = "ok 2 vma_retry # SKIP (required test skipped)" } 1'
+expect skipped 1 "required test vma_retry skipped" x86_64
+
+# ---- init's top-level plan --------------------------------------------------
+doctor topplan '/^1\.\.4$/ { $0 = "1..5" } 1'
+expect topplan 3 "planned 1..5 but printed 4 result(s)" x86_64
+doctor toplost '/^ok 3 mremap_dontunmap$/ { next } 1'
+expect toplost 3 "planned 1..4 but printed 3 result(s)" x86_64
+doctor topnone '/^1\.\.4$/ { next } 1'
+expect topnone 3 "no top-level plan" x86_64
+
+# ---- KUnit ------------------------------------------------------------------
+doctor nokunit '/^# vma-retry-init: start/ { init = 1 } !init && /^\[ *[0-9.]+\]  *(KTAP|1\.\.|ok |not ok |#)/ { next } 1'
+expect nokunit 3 "no KUnit results in the console log" x86_64
+doctor nosuite '!init && /Subtest: vma_retry$|\] ok 1 vma_retry$/ { sub(/vma_retry$/, "other_suite") } /^# vma-retry-init: start/ { init = 1 } 1'
+expect nosuite 1 "KUnit: suite vma_retry not in the results" x86_64
+doctor kufail '/\]     ok 9 vrt_vma_retry_releases/ { sub(/ ok 9/, " not ok 9") } 1'
+expect kufail 1 "KUnit: 1 failed" x86_64
+doctor kuplan '/\]     ok 9 vrt_vma_retry_releases/ { next } 1'
+expect kuplan 1 "KTAP error(s)" x86_64
+
+# ---- the regression guard ---------------------------------------------------
+expect norgr 1 "regress 0/462/0|regress: no results in the console log" x86_64 TESTS=
+doctor rgmissing '/^# init: running process_madv/ { cut = 1 } /^# vma-retry-init: done/ { cut = 0 } /^1\.\.4$/ { $0 = "1..3" } !cut'
+expect rgmissing 1 "regress 5/7/0" x86_64
+doctor rgchanged '/^    ok 1 mremap_dontunmap_simple$/ { $0 = "    not ok 1 mremap_dontunmap_simple" } 1'
+expect rgchanged 1 "regress 10/1/1" x86_64
+expect norgr 0 "pass   kunit 21/0/0  selftests 12/0/0  regress 0/0/0" x86_64 TESTS= REGRESS=0
+expect nokunit 0 "pass   kunit 0/0/0  selftests 12/0/0  regress 0/0/0" x86_64 BUILD_TAG=base
+
+# ---- a hung program: init gave up on it, the kernel reported it ------------
+doctor hung '
+	/^    #  RUN  .*vma_retry\.sigkill_during_io_faults/ { cut = 1 }
+	/^# init: vma_retry took/ {
+		cut = 0
+		print "[  45.120000] INFO: task vma_retry:147 blocked for more than 30 seconds."
+		print "[  45.120100]       Not tainted 7.3.0-rc7+ #1"
+		print "[  45.120200] \"echo 0 > /proc/sys/kernel/hung_task_timeout_secs\" disables this message."
+		print "[  45.120300] task:vma_retry       state:D stack:0     pid:147   tgid:147   ppid:1"
+		print "    # init: /tests/vma_retry timed out after 240 s, killed"
+		print "    # init: /tests/vma_retry still there 10 s after SIGKILL (stuck in D state?), left behind"
+		print "# init: vma_retry: timeout, and not reaped after SIGKILL"
+	}
+	/^ok 2 vma_retry$/ { $0 = "not ok 2 vma_retry" }
+	!cut'
+expect hung 1 "selftests 7/1/0|splats 1|planned 1..12 but reported 7|vma_retry failed" x86_64
+
+# ---- splats -----------------------------------------------------------------
+# Each pattern as a kernel line, without a Call Trace line: all in one log
+# they must make as many splat lines; each alone must fail the run (on the
+# base kernel's run, which does not parse KUnit: the same splat rule, faster).
+splats=(
+	"WARNING: CPU: 1 PID: 147 at mm/memory.c:6301 handle_mm_fault+0x2d1/0x2e0"
+	"kernel BUG at mm/filemap.c:1520!"
+	"Kernel BUG [#1]"
+	"Kernel bug detected[#1]:"
+	"Oops: invalid opcode: 0000 [#1] PREEMPT SMP NOPTI"
+	"Internal error: Oops - BUG: 00000000f2000800 [#1] PREEMPT SMP"
+	"Krnl PSW : 0704c00180000000 000000000049a8d2 (filemap_fault+0x2a/0x610)"
+	"BUG: unable to handle page fault for address: 0000000000001000"
+	"Unable to handle kernel paging request at virtual address 0000000000001000"
+	"general protection fault, probably for non-canonical address 0xdead000000000122: 0000 [#1] SMP"
+	"Kernel panic - not syncing: Fatal exception"
+	"INFO: task vma_retry:147 blocked for more than 30 seconds."
+	"INFO: task vma_retry:147 blocked in I/O wait for more than 30 seconds."
+	"rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:"
+	"INFO: rcu_sched detected stalls on CPUs/tasks:"
+	"watchdog: BUG: soft lockup - CPU#0 stuck for 26s! [vma_retry:147]"
+	"Watchdog detected hard LOCKUP on cpu 1"
+	"WARNING: possible recursive locking detected"
+	"WARNING: possible circular locking dependency detected"
+	"possible recursive locking detected"
+	"BUG: KASAN: slab-use-after-free in vma_start_read+0x4c/0x110"
+	"UBSAN: array-index-out-of-bounds in mm/memory.c:123:4"
+	"Call Trace:"
+)
+insert='/^# init: running mremap_dontunmap/ { n = split(ENVIRON["SPLAT"], l, "\n"); for (i = 1; i <= n; i++) print "[    8.000000] " l[i] } 1'
+SPLAT=$(printf '%s\n' "${splats[@]}") doctor splats "$insert"
+expect splats 1 "kunit 21/0/0|splats ${#splats[@]} " x86_64
+for i in "${!splats[@]}"; do
+	SPLAT=${splats[i]} doctor "splat$i" "$insert"
+	awk '/^# vma-retry-init: start/ { init = 1 } init' "$tmp/splat$i.log" >"$tmp/splat$i.base.log"
+	expect "splat$i.base" 1 "splats 1 " x86_64 BUILD_TAG=base
+done
+
+if ((fails)); then
+	echo "test-judge: $fails of $checks checks failed" >&2
+	exit 1
+fi
+log "test-judge: $checks checks passed"
