@@ -126,6 +126,17 @@ load_arch() {
 	A_PACKAGES=$(trim "${f[8]}")
 	A_KUNIT_ARCH=$(trim "${f[9]}")
 	A_LIST=$(trim "${f[10]}")
+	A_KERNEL_ARGS=$(trim "${f[11]:--}")
+	[[ $A_KERNEL_ARGS == - ]] && A_KERNEL_ARGS=
+	if [[ $A_KERNEL_ARGS == *@HOST_TSC_KHZ@* ]]; then
+		local khz w args=()
+		khz=$(host_tsc_khz)
+		for w in $A_KERNEL_ARGS; do
+			[[ $w == *@HOST_TSC_KHZ@* && -z $khz ]] && continue
+			args+=("${w//@HOST_TSC_KHZ@/$khz}")
+		done
+		A_KERNEL_ARGS=${args[*]}
+	fi
 	unset -f trim
 	# Kernel make arguments for this arch.
 	A_MAKE=(ARCH="$A_KARCH")
@@ -135,6 +146,12 @@ load_arch() {
 	native) A_CC=gcc ;;
 	*) A_MAKE+=(CROSS_COMPILE="$A_TOOLCHAIN"); A_CC=${A_TOOLCHAIN}gcc ;;
 	esac
+}
+
+# The host's TSC frequency in kHz, if it has a constant one (x86 hosts).
+host_tsc_khz() {
+	awk -F: '/^flags/ && / constant_tsc/ { c = 1 } /^cpu MHz/ && !m { m = $2 }
+		END { if (c && m > 0) printf "%d\n", m * 1000 }' /proc/cpuinfo 2>/dev/null || true
 }
 
 # Check that the toolchain of the loaded arch is installed; name the package.
