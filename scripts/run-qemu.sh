@@ -14,7 +14,7 @@ SELFCHECK=proc_vmstat_has_vma_lock_counters
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 [--rejudge LOG] ARCH
+Usage: $0 [--rejudge LOG] [--boot-only] [--kernel F] [--initrd F] [--log F] ARCH
 
 Boots \$VMA_RETRY_CACHE/build/ARCH[-debug][-TAG]'s kernel with the initramfs of
 scripts/build-initramfs.sh under QEMU TCG, with a timeout, and saves the
@@ -38,6 +38,13 @@ counted.
   --rejudge LOG  do not boot: judge LOG (a saved console log) as ARCH's run;
                  no kernel, initramfs, toolchain or QEMU is needed. TESTS=
                  and BUILD_TAG= mean what they meant for the run of LOG.
+  --boot-only    boot and save the log, judge only that the guest init
+                 finished (else 3) and that there is no splat (else 1): the
+                 benchmark's boots (scripts/bench.sh judges their results)
+  --kernel F     boot this image (default: the build tree's)
+  --initrd F     with this initramfs (default: scripts/build-initramfs.sh's,
+                 \$VMA_RETRY_CACHE/build/initramfs-ARCH[-TAG].cpio)
+  --log F        save the console log as F (default: OUT/ARCH[-debug][-TAG].log)
 
 Exit status: 0 pass, 1 test failure (a failed test; a required test that
 skipped, ran zero cases or all of whose cases skipped; a plan that does not
@@ -61,10 +68,20 @@ Environment:
                  $KUNIT_SUITE)
 EOF_USAGE
 }
-rejudge=
+rejudge='' boot_only='' opt_kernel='' opt_initrd='' opt_log=''
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
+	--boot-only) boot_only=1; shift ;;
+	--kernel | --initrd | --log)
+		(($# >= 2)) || usage_error "$1 needs a file (see --help)"
+		case $1 in
+		--kernel) opt_kernel=$2 ;;
+		--initrd) opt_initrd=$2 ;;
+		--log) opt_log=$2 ;;
+		esac
+		shift 2
+		;;
 	--rejudge)
 		(($# >= 2)) || usage_error "--rejudge needs a log file (see --help)"
 		rejudge=$2
@@ -83,7 +100,7 @@ OUT=${OUT:-$VMA_RETRY_ROOT/out}
 mkdir -p "$OUT"
 # kunit.py changes to the kernel tree: it is given absolute paths.
 OUT=$(cd "$OUT" && pwd)
-logf=$OUT/$label.log
+logf=${opt_log:-$OUT/$label.log}
 summary=$OUT/$label.summary
 if [[ -n ${REJUDGE:-} && -z $rejudge ]]; then
 	[[ -f $logf ]] || die "REJUDGE=1: no $logf"
@@ -94,13 +111,14 @@ if [[ -n $rejudge ]]; then
 	logf=$(realpath "$rejudge")
 else
 	check_toolchain
-	kernel=${KERNEL:-$(build_dir "$label")/$A_IMAGE}
-	initrd=$VMA_RETRY_CACHE/build/initramfs-$A_NAME.cpio
+	kernel=${opt_kernel:-${KERNEL:-$(build_dir "$label")/$A_IMAGE}}
+	initrd=${opt_initrd:-$VMA_RETRY_CACHE/build/initramfs-$A_NAME${BUILD_TAG:+-$BUILD_TAG}.cpio}
 	[[ -f $kernel ]] || die "$label: no kernel image $kernel (make build ARCH=$A_NAME)"
 	[[ -f $initrd ]] || die "$label: no initramfs $initrd (make initramfs ARCH=$A_NAME)"
 
 	append="panic=-1 null_blk.nr_devices=0"
 	[[ -n $A_CONSOLE ]] && append="console=$A_CONSOLE $append"
+	[[ -n $A_KERNEL_ARGS ]] && append+=" $A_KERNEL_ARGS"
 	[[ -n ${TESTS:-} ]] && append+=" vr.tests=$TESTS"
 	[[ -n ${INTERACTIVE:-} ]] && append+=" vr.shell=1"
 	[[ -n ${APPEND:-} ]] && append+=" $APPEND"
@@ -162,6 +180,31 @@ if ((rc == 124 || rc == 137)); then
 	fail infra "timeout after ${timeout} s"
 elif ((rc)); then
 	fail infra "QEMU exited with status $rc"
+fi
+# --- kernel splats ------------------------------------------------------------
+# Anywhere in the log, with or without a Call Trace line: warnings, BUG()
+# ("kernel BUG at", riscv's "Kernel BUG", "Kernel bug detected"), oopses
+# (arm's and arm64's "Internal error:", s390's "Krnl PSW"), bad kernel
+# accesses, panics, lockdep, KASAN and UBSAN, RCU stalls, soft and hard
+# lockups, hung tasks (also "blocked in I/O wait for more than"), and any
+# stack dump.
+splat_re='WARNING:|BUG:|kernel BUG at|Kernel BUG|Kernel bug detected|Oops|Internal error:|Krnl PSW'
+splat_re+='|Kernel panic|Unable to handle kernel|general protection fault'
+splat_re+='|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage'
+splat_re+='|KASAN:|UBSAN:|rcu: INFO:|self-detected stall|detected stalls on CPUs|soft lockup|hard LOCKUP'
+splat_re+='|INFO: task .* blocked.* for more than|blocked for more than|Call Trace:|Call trace:'
+if [[ -n $boot_only ]]; then
+	grep -q '^# vma-retry-init: done' "$logf" || fail infra "the guest init did not finish"
+	splats=$(grep -E -c "$splat_re" "$logf" || true)
+	((splats == 0)) || fail test "$splats kernel splat line(s): $(grep -E -m1 "$splat_re" "$logf")"
+	if [[ $verdict != pass ]]; then
+		tail -n 30 "$logf" >&2
+		log "$label: ${reasons[*]} (log: $logf)"
+		[[ $verdict == infra ]] && exit "$EXIT_INFRA"
+		exit "$EXIT_TESTFAIL"
+	fi
+	log "$label: booted and finished in ${secs} s (log: $logf)"
+	exit "$EXIT_PASS"
 fi
 
 # --- KUnit: the part of the log before our init starts ----------------------
@@ -393,18 +436,6 @@ if [[ (-n $expect || -s $OUT/$label.regress) && ${BUILD_TAG:-} != base ]]; then
 	fi
 fi
 
-# --- kernel splats ------------------------------------------------------------
-# Anywhere in the log, with or without a Call Trace line: warnings, BUG()
-# ("kernel BUG at", riscv's "Kernel BUG", "Kernel bug detected"), oopses
-# (arm's and arm64's "Internal error:", s390's "Krnl PSW"), bad kernel
-# accesses, panics, lockdep, KASAN and UBSAN, RCU stalls, soft and hard
-# lockups, hung tasks (also "blocked in I/O wait for more than"), and any
-# stack dump.
-splat_re='WARNING:|BUG:|kernel BUG at|Kernel BUG|Kernel bug detected|Oops|Internal error:|Krnl PSW'
-splat_re+='|Kernel panic|Unable to handle kernel|general protection fault'
-splat_re+='|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage'
-splat_re+='|KASAN:|UBSAN:|rcu: INFO:|self-detected stall|detected stalls on CPUs|soft lockup|hard LOCKUP'
-splat_re+='|INFO: task .* blocked.* for more than|blocked for more than|Call Trace:|Call trace:'
 splats=$(grep -E -c "$splat_re" "$logf" || true)
 if ((splats)); then
 	fail test "$splats kernel splat line(s): $(grep -E -m1 "$splat_re" "$logf")"
