@@ -7,14 +7,14 @@ set -euo pipefail
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 ARCH
+Usage: $0 [--bench] [--out FILE] ARCH
 
 Compiles selftests/init.c and every test of selftests/tests (TESTS=a,b: only
 those) whose sources exist in the kernel tree (TEST_SRC, default SRC, default
 \$VMA_RETRY_CACHE/src/applied) as
 static binaries with ARCH's guest compiler (configs/arches), and packs them
-into \$VMA_RETRY_CACHE/build/initramfs-ARCH.cpio with the kernel's
-gen_init_cpio. Prints the cpio path. A required test whose sources are missing
+into \$VMA_RETRY_CACHE/build/initramfs-ARCH[-TAG].cpio (BUILD_TAG=TAG, or
+--out FILE) with the kernel's gen_init_cpio. Prints the cpio path. A required test whose sources are missing
 is an error. The tests compile against the UAPI headers of that tree
 (headers_install into \$VMA_RETRY_CACHE/build/headers-ARCH), as kselftest does.
 
@@ -22,9 +22,24 @@ The "regress" tests (upstream mm selftests compared with the base kernel's
 results, see selftests/regress/README) are included when the arch has a
 baseline in selftests/regress/, or always with REGRESS=1; REGRESS=0 leaves
 them out.
+
+Every initramfs also has the benchmark program, selftests/bench/vma_bench.c,
+compiled the same way, as /tests/vma_bench, and the benchmark plans
+selftests/bench/plan-* as /bench/* (the guest init runs one with
+vr.list=/bench/NAME). --bench: only those, none of selftests/tests (the
+initramfs of scripts/bench.sh).
 EOF_USAGE
 }
-case ${1:-} in -h | --help) usage; exit 0 ;; esac
+bench_only='' out=''
+while (($#)); do
+	case $1 in
+	-h | --help) usage; exit 0 ;;
+	--bench) bench_only=1; shift ;;
+	--out) out=${2:?--out needs a file}; shift 2 ;;
+	-*) usage_error "unknown option '$1' (see --help)" ;;
+	*) break ;;
+	esac
+done
 (($# == 1)) || usage_error "one ARCH expected (see --help)"
 load_arch "$1"
 check_toolchain
@@ -42,7 +57,9 @@ command -v "${cc[0]}" >/dev/null || die "$A_NAME: guest compiler '${cc[0]}' not 
 cflags=(-static -O2 -g0 -Wall -D_GNU_SOURCE -pthread)
 [[ -f $SRC/usr/gen_init_cpio.c ]] || die "no kernel tree at $SRC"
 
-work=$VMA_RETRY_CACHE/build/initramfs-$A_NAME
+label=$A_NAME${BUILD_TAG:+-$BUILD_TAG}
+work=$VMA_RETRY_CACHE/build/initramfs-$label
+out=${out:-$work.cpio}
 rm -rf "$work"
 mkdir -p "$work/tests" "$work/include"
 # The tree's UAPI headers: the tests use syscalls and flags newer than the
@@ -63,6 +80,24 @@ esac
 # A no-op except for LoongArch binaries linked by lld 19 (see its --help).
 fix_irelative=("$VMA_RETRY_ROOT/scripts/fix-irelative.py")
 "${fix_irelative[@]}" "$work/init" >/dev/null
+
+# The one recipe for a guest program: compile_guest NAME SOURCE... makes
+# /tests/NAME, against the tree's UAPI headers and kselftest's headers.
+# -fmacro-prefix-map: tests that name files after __FILE__ create them in
+# their working directory, not under a host path.
+compile_guest() {
+	local name=$1 main_dir
+	shift
+	main_dir=$(dirname "$1")
+	if ! "${cc[@]}" "${cflags[@]}" -isystem "$hdr/usr/include" -I "$work/include" \
+		-I "$TEST_SRC/tools/testing/selftests" -I "$main_dir" -fmacro-prefix-map="$main_dir/=" \
+		-o "$work/tests/$name" "$@" -lrt -lm 2>"$work/$name.log"; then
+		cat "$work/$name.log" >&2
+		die "$A_NAME: compiling $name failed"
+	fi
+	"${fix_irelative[@]}" "$work/tests/$name" >/dev/null
+	echo "file /tests/$name $work/tests/$name 0755 0 0" >>"$spec"
+}
 
 : >"$work/tests/list"
 spec=$work/cpio.spec
@@ -98,25 +133,20 @@ while IFS='|' read -r name timeout req sources args; do
 		log "$A_NAME: skipping optional test $name (missing:$missing)"
 		continue
 	fi
-	main_dir=$(dirname "$TEST_SRC/${srcs[0]}")
-	# -fmacro-prefix-map: tests that name files after __FILE__ create
-	# them in their working directory, not under a host path.
-	if ! "${cc[@]}" "${cflags[@]}" -isystem "$hdr/usr/include" -I "$work/include" \
-		-I "$TEST_SRC/tools/testing/selftests" -I "$main_dir" -fmacro-prefix-map="$main_dir/=" \
-		-o "$work/tests/$name" "${srcs[@]/#/$TEST_SRC/}" -lrt -lm 2>"$work/$name.log"; then
-		cat "$work/$name.log" >&2
-		die "$A_NAME: compiling test $name failed"
-	fi
-	"${fix_irelative[@]}" "$work/tests/$name" >/dev/null
+	compile_guest "$name" "${srcs[@]/#/$TEST_SRC/}"
 	echo "$name $timeout $req $(echo "$args" | xargs)" >>"$work/tests/list"
-	echo "file /tests/$name $work/tests/$name 0755 0 0" >>"$spec"
-done < <(grep -v '^#' "$VMA_RETRY_ROOT/selftests/tests")
+done < <([[ -n $bench_only ]] || grep -v '^#' "$VMA_RETRY_ROOT/selftests/tests")
 echo "file /tests/list $work/tests/list 0644 0 0" >>"$spec"
+# The benchmark program and its plans.
+compile_guest vma_bench "$VMA_RETRY_ROOT/selftests/bench/vma_bench.c"
+echo "dir /bench 0755 0 0" >>"$spec"
+for plan in "$VMA_RETRY_ROOT"/selftests/bench/plan-*; do
+	echo "file /bench/${plan##*/plan-} $plan 0644 0 0" >>"$spec"
+done
 
 gen=$VMA_RETRY_CACHE/build/gen_init_cpio
 if [[ ! -x $gen || $gen -ot $SRC/usr/gen_init_cpio.c ]]; then
 	gcc -O2 -o "$gen" "$SRC/usr/gen_init_cpio.c"
 fi
-out=$VMA_RETRY_CACHE/build/initramfs-$A_NAME.cpio
 "$gen" "$spec" >"$out"
 printf '%s\n' "$out"

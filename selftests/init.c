@@ -3,7 +3,8 @@
  * vma-retry guest init: the static /init of the test initramfs.
  *
  * Mounts the pseudo filesystems the tests need, runs the test programs listed
- * in /tests/list (or those named by vr.tests= on the kernel command line),
+ * in /tests/list (or in the list file vr.list= names; only those named by
+ * vr.tests= on the kernel command line),
  * prints one KTAP document with each program's own KTAP output as a subtest,
  * and reboots; QEMU runs with -no-reboot, so that ends the VM on every arch.
  *
@@ -32,8 +33,8 @@
 #include <sys/wait.h>
 
 #define KSFT_SKIP 4
-#define MAX_TESTS 64
-#define MAX_ARGS 16
+#define MAX_TESTS 128
+#define MAX_ARGS 24
 
 struct test {
 	char name[64];
@@ -100,13 +101,13 @@ static int in_list(const char *list, const char *name)
 	return 0;
 }
 
-static void load_tests(const char *filter)
+static void load_tests(const char *list, const char *filter)
 {
 	char line[512];
-	FILE *f = fopen("/tests/list", "r");
+	FILE *f = fopen(list, "r");
 
 	if (!f) {
-		say("# init: no /tests/list: %s\n", strerror(errno));
+		say("# init: no %s: %s\n", list, strerror(errno));
 		return;
 	}
 	while (fgets(line, sizeof(line), f) && ntests < MAX_TESTS) {
@@ -341,7 +342,7 @@ static void shell(void)
 int main(void)
 {
 	int pass = 0, fail = 0, skip = 0, fd, i;
-	const char *filter;
+	const char *filter, *list;
 
 	do_mount("proc", "/proc", "proc");
 	do_mount("sysfs", "/sys", "sysfs");
@@ -371,8 +372,11 @@ int main(void)
 		shell();
 		goto out;
 	}
+	/* cmdline_arg() returns a static buffer */
 	filter = cmdline_arg("vr.tests");
-	load_tests(filter);
+	filter = filter ? strdup(filter) : NULL;
+	list = cmdline_arg("vr.list");
+	load_tests(list ? list : "/tests/list", filter);
 
 	say("KTAP version 1\n1..%d\n", ntests + 1);
 	if (check_vmstat()) {

@@ -1,0 +1,943 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vma_bench: one workload of the vma-retry benchmark per invocation.
+ *
+ * Faulting threads take page faults on a null_blk device that completes
+ * every read after --delay-ms (timer completion), mapped directly, with
+ * read-ahead off. A faulter loads a random page of its own slice, zaps it
+ * with MADV_DONTNEED and drops it from the page cache with
+ * POSIX_FADV_DONTNEED, so that its next fault there is a major fault again
+ * (--delay-ms 0: the page stays cached, every fault is a page-cache hit).
+ * Workloads:
+ *   writer    a nice -20 thread calls --op mmap (mmap+munmap of a small
+ *             anonymous region) or --op mprotect (toggling one) that no
+ *             faulter touches, open loop at --rate calls/s; --rate 0: no
+ *             writer (the faulters' throughput alone); --threads 0: no
+ *             faulters (the writer's idle floor)
+ *   samevma   the writer mprotect()s the last page of the file VMA the
+ *             faulters fault on, PROT_NONE and back: split and merge, each
+ *             taking that VMA's write lock
+ *   fork      the process has --vmas small VMAs besides the file mapping;
+ *             the main thread times fork() (the child _exits at once) at
+ *             --rate forks/s
+ *   mmaplock  each faulter faults every page of its slice once from a cold
+ *             page cache; mmap_lock acquisitions of the faulting threads
+ *             (mmap_lock trace events in a private trace instance) per
+ *             major fault
+ *   memcg     --threads threads each mmap, read and munmap their own
+ *             --slice-mb of the device in a loop, in a memcg whose
+ *             memory.high is a quarter of the total: rounds/s, and every
+ *             thread must make progress
+ * Prints KTAP with one "# VMA_BENCH {json}" line (scripts/bench-report.py
+ * reads it). It needs root, null_blk with configfs, cgroup2 (memcg) and
+ * tracefs (mmaplock); a missing one, or a coarse clock, is an error.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <math.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <linux/fs.h>
+
+#define NULLB_CFS "/sys/kernel/config/nullb"
+#define TRACEFS "/sys/kernel/tracing"
+#define MAX_THREADS 256
+#define HIST_SUB 16
+#define HIST_MAX (64 * HIST_SUB)
+
+static struct {
+	const char *workload, *op;
+	int delay_ms, threads, nice, vmas, slice_mb, size_mb;
+	double rate, duration;
+} opt = { .workload = "writer", .op = "mmap", .delay_ms = 2, .threads = 8, .nice = 19,
+	  .rate = 1000, .duration = 3, .slice_mb = 1, .size_mb = 64 };
+
+static size_t psz;
+static char errbuf[512];
+
+static __attribute__((format(printf, 1, 2))) int fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	char *c;
+
+	va_start(ap, fmt);
+	vsnprintf(errbuf, sizeof(errbuf), fmt, ap);
+	va_end(ap);
+	/* it goes into a JSON string */
+	for (c = errbuf; *c; c++)
+		if (*c == '"' || *c == '\\' || (unsigned char)*c < ' ')
+			*c = '\'';
+	return -1;
+}
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void sleep_until(long long t)
+{
+	struct timespec ts = { .tv_sec = t / 1000000000LL, .tv_nsec = t % 1000000000LL };
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+static int write_file(const char *path, const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int fd, n, ret = 0;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, n) != n)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static int read_file(const char *path, char *buf, size_t len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n < 0)
+		return -errno;
+	buf[n] = 0;
+	buf[strcspn(buf, "\n")] = 0;
+	return 0;
+}
+
+/* ---- /proc/vmstat ------------------------------------------------------ */
+
+static const char *const vs_name[] = {
+	"pgmajfault", "vma_lock_success", "vma_lock_abort", "vma_lock_retry",
+	"vma_lock_retry_vma", "vma_lock_miss",
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define NR_VS ARRAY_SIZE(vs_name)
+
+static bool vs_have[NR_VS];
+
+static int vmstat(long long *v)
+{
+	char line[128], name[64];
+	long long val;
+	size_t i, found = 0;
+	FILE *f = fopen("/proc/vmstat", "re");
+
+	if (!f)
+		return fail("/proc/vmstat: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%63s %lld", name, &val) != 2)
+			continue;
+		for (i = 0; i < NR_VS; i++) {
+			if (!strcmp(name, vs_name[i])) {
+				v[i] = val;
+				vs_have[i] = true;
+				found++;
+			}
+		}
+	}
+	fclose(f);
+	/* vma_lock_retry_vma exists only with the series */
+	if (found < NR_VS - 1)
+		return fail("/proc/vmstat lacks the vma_lock counters (CONFIG_PER_VMA_LOCK_STATS)");
+	return 0;
+}
+
+/* ---- the clock ---------------------------------------------------------- */
+
+static char clocksource[64] = "unknown";
+static long clock_res_ns;
+
+static int check_clock(void)
+{
+	struct timespec res;
+
+	read_file("/sys/devices/system/clocksource/clocksource0/current_clocksource",
+		  clocksource, sizeof(clocksource));
+	clock_getres(CLOCK_MONOTONIC, &res);
+	clock_res_ns = res.tv_sec * 1000000000L + res.tv_nsec;
+	if (!strcmp(clocksource, "jiffies") || clock_res_ns > 1000)
+		return fail("coarse clock: clocksource %s, resolution %ld ns", clocksource,
+			    clock_res_ns);
+	return 0;
+}
+
+/* ---- the slow device ---------------------------------------------------- */
+
+static char nullb_cfg[128], nullb_dev[64];
+static int nullb_powered;
+
+static void nullb_destroy(void)
+{
+	char path[192];
+
+	if (!nullb_cfg[0])
+		return;
+	if (nullb_powered) {
+		snprintf(path, sizeof(path), "%s/power", nullb_cfg);
+		write_file(path, "0");
+	}
+	rmdir(nullb_cfg);
+	nullb_cfg[0] = 0;
+}
+
+/* A null_blk disk of @mb MiB completing every request after @ms; its fd. */
+static int nullb_open(int mb, int ms)
+{
+	char path[192], name[32], buf[32], disk[48];
+	unsigned int maj, min;
+	struct stat st;
+	int i, fd;
+	const struct {
+		const char *attr;
+		long val;
+	} attrs[] = {
+		{ "size", mb }, { "blocksize", 4096 }, { "memory_backed", 0 },
+		{ "irqmode", ms ? 2 : 0 }, { "completion_nsec", ms * 1000000L },
+		{ "power", 1 },
+	};
+
+	snprintf(name, sizeof(name), "vmabench%d", getpid());
+	snprintf(nullb_cfg, sizeof(nullb_cfg), NULLB_CFS "/%s", name);
+	if (mkdir(nullb_cfg, 0755)) {
+		nullb_cfg[0] = 0;
+		return fail("mkdir %s/%s: %s (null_blk with configfs?)", NULLB_CFS, name,
+			    strerror(errno));
+	}
+	for (i = 0; i < (int)ARRAY_SIZE(attrs); i++) {
+		snprintf(path, sizeof(path), "%s/%s", nullb_cfg, attrs[i].attr);
+		if (write_file(path, "%ld", attrs[i].val))
+			return fail("null_blk: cannot set %s", attrs[i].attr);
+	}
+	nullb_powered = 1;
+	snprintf(disk, sizeof(disk), "%s", name);
+	snprintf(path, sizeof(path), "/sys/block/%s/dev", disk);
+	if (access(path, F_OK)) {
+		snprintf(path, sizeof(path), "%s/index", nullb_cfg);
+		if (read_file(path, buf, sizeof(buf)))
+			return fail("null_blk: no index");
+		snprintf(disk, sizeof(disk), "nullb%s", buf);
+		snprintf(path, sizeof(path), "/sys/block/%s/dev", disk);
+	}
+	if (read_file(path, buf, sizeof(buf)) || sscanf(buf, "%u:%u", &maj, &min) != 2)
+		return fail("null_blk: cannot read %s", path);
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/read_ahead_kb", disk);
+	if (write_file(path, "0"))
+		return fail("cannot turn read-ahead off (%s)", path);
+	snprintf(nullb_dev, sizeof(nullb_dev), "/tmp/%s", disk);
+	unlink(nullb_dev);
+	if (mknod(nullb_dev, S_IFBLK | 0600, makedev(maj, min)))
+		return fail("mknod %s: %s", nullb_dev, strerror(errno));
+	fd = open(nullb_dev, O_RDONLY | O_CLOEXEC);
+	unlink(nullb_dev);
+	if (fd < 0 || fstat(fd, &st))
+		return fail("open %s: %s", nullb_dev, strerror(errno));
+	return fd;
+}
+
+static int dev_fd = -1;
+static char *dev_map;
+static size_t dev_len;
+
+/* Map the whole device, none of it cached (pages cached only for delay 0). */
+static int map_device(void)
+{
+	unsigned char *vec;
+	size_t i, n = dev_len / psz, res = 0;
+
+	posix_fadvise(dev_fd, 0, 0, POSIX_FADV_DONTNEED);
+	ioctl(dev_fd, BLKFLSBUF, 0);
+	dev_map = mmap(NULL, dev_len, PROT_READ, MAP_SHARED, dev_fd, 0);
+	if (dev_map == MAP_FAILED)
+		return fail("mmap of the device: %s", strerror(errno));
+	madvise(dev_map, dev_len, MADV_RANDOM);
+	vec = malloc(n);
+	if (!vec || mincore(dev_map, dev_len, vec))
+		return fail("mincore: %s", strerror(errno));
+	for (i = 0; i < n; i++)
+		res += vec[i] & 1;
+	free(vec);
+	if (res)
+		return fail("%zu pages of the device still resident after eviction", res);
+	if (!opt.delay_ms) {
+		/* page-cache hits: read it all in once */
+		for (i = 0; i < dev_len; i += psz)
+			(void)*(volatile char *)(dev_map + i);
+	}
+	return 0;
+}
+
+/* ---- threads ------------------------------------------------------------ */
+
+static atomic_int go, stop, ready;
+
+struct faulter {
+	pthread_t thread;
+	pid_t tid;
+	size_t first, npages;	/* its slice of the device, in pages */
+	long long ops;
+	long majflt;
+	unsigned int seed;
+	bool once;		/* mmaplock: every page of the slice once */
+};
+
+static long thread_majflt(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_THREAD, &ru);
+	return ru.ru_majflt;
+}
+
+static void *faulter_fn(void *arg)
+{
+	struct faulter *f = arg;
+	size_t i, p;
+	long m0;
+
+	f->tid = gettid();
+	setpriority(PRIO_PROCESS, f->tid, opt.nice);
+	atomic_fetch_add(&ready, 1);
+	while (!atomic_load(&go))
+		sched_yield();
+	m0 = thread_majflt();
+	for (i = 0; !atomic_load(&stop); i++) {
+		if (f->once) {
+			if (i == f->npages)
+				break;
+			/* a stride walk: every page once, no two neighbours in a row */
+			p = f->first + (i * 7919) % f->npages;
+		} else {
+			p = f->first + rand_r(&f->seed) % f->npages;
+		}
+		(void)*(volatile char *)(dev_map + p * psz);
+		f->ops++;
+		if (f->once)
+			continue;
+		madvise(dev_map + p * psz, psz, MADV_DONTNEED);
+		if (opt.delay_ms)
+			posix_fadvise(dev_fd, p * psz, psz, POSIX_FADV_DONTNEED);
+	}
+	f->majflt = thread_majflt() - m0;
+	return NULL;
+}
+
+static struct faulter faulters[MAX_THREADS];
+
+static int start_faulters(bool once)
+{
+	size_t slice = dev_len / psz / (opt.threads ? opt.threads : 1);
+	pthread_attr_t attr;
+	int i;
+
+	/* samevma: the last page is the writer's, no faulter touches it */
+	if (!strcmp(opt.workload, "samevma") && slice * opt.threads == dev_len / psz)
+		slice--;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	for (i = 0; i < opt.threads; i++) {
+		faulters[i].first = i * slice;
+		faulters[i].npages = slice;
+		faulters[i].seed = 1234 + i;
+		faulters[i].once = once;
+		if (pthread_create(&faulters[i].thread, &attr, faulter_fn, &faulters[i]))
+			return fail("pthread_create: %s", strerror(errno));
+	}
+	while (atomic_load(&ready) < opt.threads)
+		usleep(1000);
+	return 0;
+}
+
+static void join_faulters(long long *ops, long *majflt)
+{
+	int i;
+
+	atomic_store(&stop, 1);
+	*ops = 0;
+	*majflt = 0;
+	for (i = 0; i < opt.threads; i++) {
+		pthread_join(faulters[i].thread, NULL);
+		*ops += faulters[i].ops;
+		*majflt += faulters[i].majflt;
+	}
+}
+
+/* ---- latencies ---------------------------------------------------------- */
+
+static long long *lat;
+static size_t nlat, maxlat;
+
+static void record(long long ns)
+{
+	if (nlat < maxlat)
+		lat[nlat++] = ns;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int hist_bucket(long long v)
+{
+	int e;
+
+	if (v < 1)
+		v = 1;
+	e = 63 - __builtin_clzll(v);
+	return e * HIST_SUB + (int)(HIST_SUB * ((double)v / (1ULL << e) - 1));
+}
+
+static double pct(double p)
+{
+	size_t i = (size_t)ceil(p * nlat) - 1;
+
+	if (!nlat)
+		return 0;
+	return lat[i < nlat ? i : nlat - 1] / 1000.0;
+}
+
+/* The "lat" member: per-call latency statistics, in microseconds. */
+static void print_lat(FILE *o, double secs)
+{
+	static long hist[HIST_MAX];
+	size_t i, ge = 0;
+	const char *sep = "";
+
+	qsort(lat, nlat, sizeof(*lat), cmp_ll);
+	memset(hist, 0, sizeof(hist));
+	for (i = 0; i < nlat; i++) {
+		hist[hist_bucket(lat[i])]++;
+		if (opt.delay_ms && lat[i] >= opt.delay_ms * 1000000LL)
+			ge++;
+	}
+	fprintf(o, ",\"lat\":{\"n\":%zu,\"rate\":%.1f,\"p50_us\":%.1f,\"p90_us\":%.1f,"
+		"\"p99_us\":%.1f,\"p999_us\":%.1f,\"max_us\":%.1f,\"ge_d\":%.4f,\"hist\":\"",
+		nlat, nlat / secs, pct(0.5), pct(0.9), pct(0.99), pct(0.999),
+		nlat ? lat[nlat - 1] / 1000.0 : 0, nlat ? (double)ge / nlat : 0);
+	for (i = 0; i < HIST_MAX; i++) {
+		if (hist[i]) {
+			fprintf(o, "%s%zu:%ld", sep, i, hist[i]);
+			sep = ",";
+		}
+	}
+	fprintf(o, "\"}");
+}
+
+/* ---- the writers -------------------------------------------------------- */
+
+static char *wr_region;
+
+static int writer_op(long long i)
+{
+	if (!strcmp(opt.workload, "samevma")) {
+		char *page = dev_map + dev_len - psz;
+
+		return mprotect(page, psz, i & 1 ? PROT_READ : PROT_NONE);
+	}
+	if (!strcmp(opt.op, "mprotect"))
+		return mprotect(wr_region, 4 * psz, i & 1 ? PROT_READ | PROT_WRITE : PROT_READ);
+	if (!strcmp(opt.op, "mmap")) {
+		char *p = mmap(NULL, 4 * psz, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			return -1;
+		return munmap(p, 4 * psz);
+	}
+	/* fork */
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (!pid)
+		_exit(0);
+	return pid;
+}
+
+/*
+ * Open loop: call i is due at t0 + i / rate, whatever the calls before it
+ * took; a call that is late starts at once. It stops at --duration even if
+ * calls were late (the achieved rate then tells). Returns the elapsed
+ * seconds.
+ */
+static double run_writer(void)
+{
+	long long t0, t, due, interval = (long long)(1e9 / opt.rate);
+	long long end, i;
+	int ret;
+
+	setpriority(PRIO_PROCESS, gettid(), -20);
+	maxlat = (size_t)(opt.rate * opt.duration * 1.1) + 16;
+	lat = calloc(maxlat, sizeof(*lat));
+	t0 = now_ns();
+	end = t0 + (long long)(opt.duration * 1e9);
+	for (i = 0;; i++) {
+		due = t0 + i * interval;
+		if (due >= end || now_ns() >= end)
+			break;
+		sleep_until(due);
+		t = now_ns();
+		ret = writer_op(i);
+		record(now_ns() - t);
+		if (ret < 0) {
+			fail("%s: %s", opt.op, strerror(errno));
+			return -1;
+		}
+		if (!strcmp(opt.op, "fork"))
+			waitpid(ret, NULL, 0);
+	}
+	/* leave the region as it was */
+	if (!strcmp(opt.workload, "samevma") && (i & 1))
+		writer_op(1);
+	return (now_ns() - t0) / 1e9;
+}
+
+/* The small VMAs of the fork workload: alternate protections, no merging. */
+static int make_vmas(int k)
+{
+	char *p = mmap(NULL, 2 * k * psz, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int i;
+
+	if (p == MAP_FAILED)
+		return fail("mmap of %d VMAs: %s", k, strerror(errno));
+	for (i = 0; i < k; i++) {
+		if (mprotect(p + 2 * i * psz, psz, i & 1 ? PROT_READ : PROT_READ | PROT_WRITE))
+			return fail("mprotect for %d VMAs: %s (vm.max_map_count?)", k,
+				    strerror(errno));
+	}
+	return 0;
+}
+
+/* ---- mmap_lock acquisitions of the faulting threads ------------------- */
+
+static char trace_inst[128];
+
+static int trace_start(void)
+{
+	char path[192], pids[MAX_THREADS * 12] = "";
+	size_t n = 0;
+	int i;
+
+	if (access(TRACEFS "/instances", F_OK))
+		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
+	snprintf(trace_inst, sizeof(trace_inst), TRACEFS "/instances/vmabench%d", getpid());
+	if (mkdir(trace_inst, 0755))
+		return fail("mkdir %s: %s", trace_inst, strerror(errno));
+	for (i = 0; i < opt.threads; i++)
+		n += snprintf(pids + n, sizeof(pids) - n, "%d ", faulters[i].tid);
+	snprintf(path, sizeof(path), "%s/set_event_pid", trace_inst);
+	if (write_file(path, "%s", pids))
+		return fail("set_event_pid");
+	snprintf(path, sizeof(path), "%s/buffer_size_kb", trace_inst);
+	write_file(path, "4096");
+	snprintf(path, sizeof(path), "%s/events/mmap_lock/mmap_lock_acquire_returned/enable",
+		 trace_inst);
+	if (write_file(path, "1"))
+		return fail("no mmap_lock trace events");
+	return 0;
+}
+
+/* Acquisitions that succeeded, and the events the buffer lost (-1: error). */
+static long trace_count(long *lost)
+{
+	char path[192], line[512];
+	long n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/tracing_on", trace_inst);
+	write_file(path, "0");
+	*lost = 0;
+	snprintf(path, sizeof(path), "%s/trace", trace_inst);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (line[0] == '#') {
+			char *e = strstr(line, "entries-in-buffer/entries-written:");
+			long in, written;
+
+			if (e && sscanf(e, "entries-in-buffer/entries-written: %ld/%ld", &in,
+					&written) == 2)
+				*lost = written - in;
+			continue;
+		}
+		if (strstr(line, "mmap_lock_acquire_returned") && strstr(line, "success=true"))
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static void trace_stop(void)
+{
+	char path[192];
+
+	if (!trace_inst[0])
+		return;
+	snprintf(path, sizeof(path), "%s/events/mmap_lock/mmap_lock_acquire_returned/enable",
+		 trace_inst);
+	write_file(path, "0");
+	rmdir(trace_inst);
+	trace_inst[0] = 0;
+}
+
+/* ---- memcg thrash ------------------------------------------------------- */
+
+static char cg_dir[192], cg_root[128] = "/sys/fs/cgroup";
+
+static int memcg_enter(size_t high)
+{
+	char path[256], buf[256];
+
+	if (access("/sys/fs/cgroup/cgroup.controllers", F_OK)) {
+		snprintf(cg_root, sizeof(cg_root), "/tmp/vmabench-cg");
+		mkdir(cg_root, 0755);
+		/* EBUSY: an earlier run mounted it there */
+		if (mount("cgroup2", cg_root, "cgroup2", 0, NULL) && errno != EBUSY)
+			return fail("mount cgroup2: %s", strerror(errno));
+	}
+	snprintf(path, sizeof(path), "%s/cgroup.subtree_control", cg_root);
+	if (read_file(path, buf, sizeof(buf)) || (!strstr(buf, "memory") &&
+						 write_file(path, "+memory")))
+		return fail("cannot enable the memory controller");
+	snprintf(cg_dir, sizeof(cg_dir), "%s/vmabench%d", cg_root, getpid());
+	if (mkdir(cg_dir, 0755))
+		return fail("mkdir %s: %s", cg_dir, strerror(errno));
+	snprintf(path, sizeof(path), "%s/memory.high", cg_dir);
+	if (write_file(path, "%zu", high))
+		return fail("cannot set memory.high");
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg_dir);
+	if (write_file(path, "%d", getpid()))
+		return fail("cannot enter %s", cg_dir);
+	return 0;
+}
+
+static void memcg_leave(void)
+{
+	char path[256];
+	int i;
+
+	if (!cg_dir[0])
+		return;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg_root);
+	write_file(path, "%d", getpid());
+	for (i = 0; i < 100 && rmdir(cg_dir) && errno == EBUSY; i++)
+		usleep(10000);
+}
+
+struct thrasher {
+	pthread_t thread;
+	long rounds;
+	long long last, max_gap;
+	int err;
+};
+
+static struct thrasher thrashers[MAX_THREADS];
+
+static void *thrash_fn(void *arg)
+{
+	struct thrasher *t = arg;
+	size_t len = (size_t)opt.slice_mb << 20, i;
+	off_t off = (t - thrashers) * (off_t)len;
+
+	atomic_fetch_add(&ready, 1);
+	while (!atomic_load(&go))
+		sched_yield();
+	t->last = now_ns();
+	while (!atomic_load(&stop)) {
+		char *p = mmap(NULL, len, PROT_READ, MAP_SHARED, dev_fd, off);
+		long long n;
+
+		if (p == MAP_FAILED) {
+			t->err = errno;
+			break;
+		}
+		madvise(p, len, MADV_RANDOM);
+		for (i = 0; i < len; i += psz)
+			(void)*(volatile char *)(p + i);
+		munmap(p, len);
+		n = now_ns();
+		if (n - t->last > t->max_gap)
+			t->max_gap = n - t->last;
+		t->last = n;
+		t->rounds++;
+	}
+	return NULL;
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static void usage(FILE *o)
+{
+	fprintf(o,
+		"Usage: vma_bench [options] WORKLOAD\n"
+		"WORKLOAD: writer, samevma, fork, mmaplock or memcg (see the source's header)\n"
+		"  --op mmap|mprotect   the writer's call (writer)\n"
+		"  --delay-ms D         I/O latency of the device (0: page-cache hits)\n"
+		"  --threads N          faulting threads (writer: 0 = idle floor)\n"
+		"  --nice X             the faulters' nice value\n"
+		"  --rate R             writer calls or forks per second (writer: 0 = no writer)\n"
+		"  --duration S         seconds of measurement\n"
+		"  --vmas K             extra VMAs (fork)\n"
+		"  --slice-mb M         each thread's file size (memcg)\n"
+		"  --size-mb M          the device's size (not memcg)\n");
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "op", 1, 0, 'o' }, { "delay-ms", 1, 0, 'd' }, { "threads", 1, 0, 't' },
+		{ "nice", 1, 0, 'n' }, { "rate", 1, 0, 'r' }, { "duration", 1, 0, 's' },
+		{ "vmas", 1, 0, 'k' }, { "slice-mb", 1, 0, 'm' }, { "size-mb", 1, 0, 'z' },
+		{ "help", 0, 0, 'h' }, { 0 }
+	};
+	long long vs0[NR_VS] = { 0 }, vs1[NR_VS] = { 0 }, ops = 0;
+	long majflt = 0, acq = -1, lost = 0, min_rounds = -1, rounds = 0;
+	long long max_gap = 0;
+	double secs = 0;
+	bool has_lat = false, has_faults = false;
+	int c, ret = 0;
+	size_t i;
+	FILE *o = stdout;
+
+	while ((c = getopt_long(argc, argv, "h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			opt.op = optarg;
+			break;
+		case 'd':
+			opt.delay_ms = atoi(optarg);
+			break;
+		case 't':
+			opt.threads = atoi(optarg);
+			break;
+		case 'n':
+			opt.nice = atoi(optarg);
+			break;
+		case 'r':
+			opt.rate = atof(optarg);
+			break;
+		case 's':
+			opt.duration = atof(optarg);
+			break;
+		case 'k':
+			opt.vmas = atoi(optarg);
+			break;
+		case 'm':
+			opt.slice_mb = atoi(optarg);
+			break;
+		case 'z':
+			opt.size_mb = atoi(optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc - 1 || opt.threads < 0 || opt.threads > MAX_THREADS ||
+	    opt.rate < 0 || opt.duration <= 0 || opt.delay_ms < 0) {
+		usage(stderr);
+		return 2;
+	}
+	opt.workload = argv[optind];
+	if (!strcmp(opt.workload, "fork"))
+		opt.op = "fork";
+	else if (strcmp(opt.workload, "writer"))
+		opt.op = strcmp(opt.workload, "samevma") ? "none" : "mprotect";
+	if (strcmp(opt.workload, "writer") && strcmp(opt.workload, "samevma") &&
+	    strcmp(opt.workload, "fork") && strcmp(opt.workload, "mmaplock") &&
+	    strcmp(opt.workload, "memcg")) {
+		fprintf(stderr, "vma_bench: unknown workload '%s'\n", opt.workload);
+		return 2;
+	}
+	setvbuf(o, NULL, _IOLBF, 0);
+	printf("TAP version 13\n1..1\n");
+	psz = sysconf(_SC_PAGESIZE);
+	if (geteuid())
+		ret = fail("needs root");
+	if (!ret)
+		ret = check_clock();
+	if (!strcmp(opt.workload, "memcg")) {
+		dev_len = (size_t)opt.slice_mb * opt.threads << 20;
+		if (!ret && !opt.delay_ms)
+			ret = fail("memcg needs --delay-ms > 0");
+	} else {
+		dev_len = (size_t)opt.size_mb << 20;
+	}
+	if (!ret) {
+		dev_fd = nullb_open((dev_len >> 20) + 1, opt.delay_ms);
+		if (dev_fd < 0)
+			ret = -1;
+	}
+	if (!ret && strcmp(opt.workload, "memcg"))
+		ret = map_device();
+	if (!ret && !strcmp(opt.workload, "fork"))
+		ret = make_vmas(opt.vmas);
+	wr_region = mmap(NULL, 4 * psz, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (ret) {
+		/* nothing to do */
+	} else if (!strcmp(opt.workload, "memcg")) {
+		pthread_attr_t attr;
+
+		ret = memcg_enter(dev_len / 4);
+		pthread_attr_init(&attr);
+		pthread_attr_setstacksize(&attr, 64 * 1024);
+		for (c = 0; !ret && c < opt.threads; c++)
+			if (pthread_create(&thrashers[c].thread, &attr, thrash_fn, &thrashers[c]))
+				ret = fail("pthread_create: %s", strerror(errno));
+		while (!ret && atomic_load(&ready) < opt.threads)
+			usleep(1000);
+		if (!ret)
+			ret = vmstat(vs0);
+		if (!ret) {
+			long long t0 = now_ns();
+
+			atomic_store(&go, 1);
+			usleep((useconds_t)(opt.duration * 1e6));
+			atomic_store(&stop, 1);
+			for (c = 0; c < opt.threads; c++) {
+				struct thrasher *t = &thrashers[c];
+
+				pthread_join(t->thread, NULL);
+				rounds += t->rounds;
+				if (min_rounds < 0 || t->rounds < min_rounds)
+					min_rounds = t->rounds;
+				if (t->max_gap > max_gap)
+					max_gap = t->max_gap;
+				if (t->err && !ret)
+					ret = fail("mmap: %s", strerror(t->err));
+			}
+			secs = (now_ns() - t0) / 1e9;
+			vmstat(vs1);
+			if (!ret && min_rounds == 0)
+				ret = fail("a thread made no progress in %.1f s", secs);
+		}
+		memcg_leave();
+	} else {
+		bool once = !strcmp(opt.workload, "mmaplock");
+
+		ret = start_faulters(once);
+		if (!ret && once)
+			ret = trace_start();
+		if (!ret)
+			ret = vmstat(vs0);
+		if (!ret) {
+			long long t0 = now_ns();
+
+			atomic_store(&go, 1);
+			if (once) {
+				for (c = 0; c < opt.threads; c++)
+					pthread_join(faulters[c].thread, NULL);
+			} else if (opt.rate > 0) {
+				if (run_writer() < 0)
+					ret = -1;
+				has_lat = true;
+			} else {
+				usleep((useconds_t)(opt.duration * 1e6));
+			}
+			if (once) {
+				for (c = 0; c < opt.threads; c++) {
+					ops += faulters[c].ops;
+					majflt += faulters[c].majflt;
+				}
+			} else {
+				join_faulters(&ops, &majflt);
+			}
+			secs = (now_ns() - t0) / 1e9;
+			vmstat(vs1);
+			has_faults = opt.threads > 0;
+			if (once) {
+				acq = trace_count(&lost);
+				if (!ret && acq < 0)
+					ret = fail("cannot read the trace");
+				if (!ret && lost)
+					ret = fail("the trace lost %ld events", lost);
+				if (!ret && majflt < ops / 2)
+					ret = fail("only %ld of %lld faults were major", majflt, ops);
+			}
+		}
+		trace_stop();
+	}
+	nullb_destroy();
+
+	fprintf(o, "# VMA_BENCH {\"v\":1,\"workload\":\"%s\",\"params\":{\"op\":\"%s\","
+		"\"delay_ms\":%d,\"threads\":%d,\"nice\":%d,\"rate\":%g,\"duration_s\":%g,"
+		"\"vmas\":%d},\"clock\":{\"source\":\"%s\",\"res_ns\":%ld}",
+		opt.workload, opt.op, opt.delay_ms, opt.threads, opt.nice, opt.rate,
+		opt.duration, opt.vmas, clocksource, clock_res_ns);
+	if (has_lat)
+		print_lat(o, secs);
+	if (has_faults)
+		fprintf(o, ",\"faults\":{\"n\":%lld,\"per_s\":%.1f,\"majflt\":%ld,"
+			"\"major_frac\":%.4f}", ops, secs > 0 ? ops / secs : 0, majflt,
+			ops ? (double)majflt / ops : 0);
+	if (min_rounds >= 0)
+		fprintf(o, ",\"memcg\":{\"rounds\":%ld,\"rounds_per_s\":%.2f,"
+			"\"min_thread_rounds\":%ld,\"max_gap_ms\":%.1f}", rounds,
+			secs > 0 ? rounds / secs : 0, min_rounds, max_gap / 1e6);
+	if (acq >= 0)
+		fprintf(o, ",\"mmap_lock\":{\"acquisitions\":%ld,\"per_major\":%.4f}", acq,
+			majflt ? (double)acq / majflt : 0);
+	fprintf(o, ",\"vmstat\":{");
+	for (i = 0; i < NR_VS; i++) {
+		fprintf(o, "%s\"%s\":", i ? "," : "", vs_name[i]);
+		if (vs_have[i])
+			fprintf(o, "%lld", vs1[i] - vs0[i]);
+		else
+			fprintf(o, "null");
+	}
+	fprintf(o, "},\"ok\":%s", ret ? "false" : "true");
+	if (ret)
+		fprintf(o, ",\"error\":\"%s\"", errbuf);
+	fprintf(o, "}\n");
+	if (ret)
+		printf("# %s\nnot ok 1 %s\n", errbuf, opt.workload);
+	else
+		printf("ok 1 %s\n", opt.workload);
+	return ret ? 1 : 0;
+}
