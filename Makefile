@@ -6,7 +6,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: help setup check lint apply series series-check build initramfs run \
-	kunit bisect-check regress-baseline send clean
+	kunit bisect-check regress-baseline bench send clean
 
 help:
 	@echo 'vma-retry: retry page faults under the per-VMA lock after I/O'
@@ -25,12 +25,15 @@ help:
 	@echo '  make bisect-check  build the touched objects at every patch on every arch'
 	@echo '  make regress-baseline ARCH=a  record the base kernel'"'"'s results of the upstream'
 	@echo '                     mm selftests that make check compares (selftests/regress/)'
+	@echo '  make bench ARCH=a  benchmark: base vs series vs holding the VMA lock across I/O,'
+	@echo '                     tables and plots in out/bench/ (BOOTS=N, HOLD_PATCH=FILE;'
+	@echo '                     BENCH_QUICK=1: one quick boot of the series test kernel)'
 	@echo '  make send          prepare the mail from you (git user.name/user.email, or'
 	@echo '                     SEND_NAME= SEND_EMAIL=) in out/send, with get_maintainer; never sends'
 	@echo '  make clean         remove out/ and the build trees (keeps ccache and the base tree)'
 	@echo
 	@echo "Arches: $$(awk '!/^#/ && NF { printf "%s ", $$1 }' configs/arches)"
-	@echo 'Environment: KERNEL_TREE=, KERNEL_BASE=, BASE_PKG=, VMA_RETRY_CACHE=, DEBUG=1, JOBS=, SEND_NAME=, SEND_EMAIL='
+	@echo 'Environment: KERNEL_TREE=, KERNEL_BASE=, BASE_PKG=, VMA_RETRY_CACHE=, DEBUG=1, JOBS=, SEND_NAME=, SEND_EMAIL=, BOOTS=, HOLD_PATCH=, BENCH_QUICK=1'
 
 setup:
 	$(S)/setup.sh
@@ -75,6 +78,11 @@ bisect-check:
 
 regress-baseline: need-arch
 	$(S)/regress-baseline.sh $(ARCH)
+
+bench: need-arch
+	$(S)/apply-series.sh
+	$(S)/bench.sh $(if $(BENCH_QUICK),--quick) $(if $(BOOTS),--boots $(BOOTS)) \
+		$(if $(HOLD_PATCH),--hold-patch $(HOLD_PATCH)) $(ARCH)
 
 send:
 	$(S)/send.sh

@@ -27,6 +27,8 @@ Environment:
                  \$VMA_RETRY_CACHE/src/applied, see scripts/apply-series.sh)
   DEBUG=1        debug variant (lockdep, DEBUG_VM, KASAN where supported)
   BUILD_TAG=T    suffix of the build directory (e.g. base)
+  KUNIT=0        leave the suite's kunitconfig out: the benchmark's kernels
+                 (scripts/bench.sh), which must share one configuration
   JOBS=N         parallel jobs (default: nproc)
 EOF_USAGE
 }
@@ -57,7 +59,8 @@ frags=("$VMA_RETRY_ROOT/configs/common.config" "$VMA_RETRY_ROOT/configs/$A_NAME.
 # The KUnit suite's kunitconfig, less its debug options: those belong to
 # the DEBUG=1 variant, and turning them on would rebuild every object.
 kunitconfig=$SRC/mm/tests/.kunitconfig
-if [[ -f $kunitconfig ]]; then
+case ${KUNIT:-1} in 0 | 1) ;; *) usage_error "KUNIT must be 0 or 1" ;; esac
+if [[ -f $kunitconfig && ${KUNIT:-1} == 1 ]]; then
 	grep -v '^CONFIG_DEBUG_' "$kunitconfig" >"$O/kunit.config"
 	frags+=("$O/kunit.config")
 fi

@@ -16,14 +16,15 @@ recipients, base-commit, into a temporary directory), make apply,
 the drift check (patches/ = export of the applied branch), the bisect check
 (SKIP_BISECT=1 skips it, and is then reported as a failure), then for every
 arch of configs/arches (or ARCHES="a b"): build the kernel, build the
-initramfs, boot under QEMU and judge KUnit, kselftests and splats.
+initramfs, boot under QEMU and judge KUnit, kselftests and splats; then
+the quick benchmark on x86_64 (scripts/bench.sh --quick, the gate bench).
 Prints a per-arch table and, last, one line "N passed, N failed, N skipped"
 counting test cases: on every arch the KUnit cases, the cases of the
 required and optional programs and the regress cases, as run-qemu.sh counts
 them (its --help; a regress case that skipped on both kernels is skipped,
 init's self-check and the "(exit)" lines are not cases), one failure for an
-arch that failed without a failed case, and the lint, judge, send, drift and
-bisect gates (one case each).
+arch that failed without a failed case, and the lint, judge, send, drift,
+bisect and bench gates (one case each).
 Exit status: 0 pass, 1 test failure, 3 infrastructure failure.
 EOF_USAGE
 }
@@ -88,6 +89,14 @@ for a in "${arches[@]}"; do
 	result[$a]=$rc
 	note "$rc"
 done
+
+# The benchmark cannot rot: every initramfs above has vma_bench compiled
+# for its arch, and the quick plan runs on the x86_64 series kernel just
+# built (a crash, a failed or missing record or a coarse clock fails the
+# gate, a timing never does).
+if [[ " ${arches[*]} " == *" x86_64 "* ]]; then
+	gate bench "$VMA_RETRY_ROOT/scripts/bench.sh" --quick x86_64 || true
+fi
 
 echo
 echo "arch       result kunit p/f/s  selftests p/f/s  regress p/f/s  splats  boot"

@@ -17,6 +17,8 @@ Usage: $0 [--help]
      checkpatch: <patch file>: <TYPE>: <one-line reason>
 3. no Acked-by, Reviewed-by, Tested-by or Suggested-by trailers, and every
    patch is signed off by the project identity ($VMA_RETRY_NAME).
+4. checkpatch --strict of the benchmark's hold patch (selftests/bench/):
+   0 errors, 0 warnings, 0 checks; of its guest program: 0 errors.
 Exit status 1 on any finding.
 EOF_USAGE
 	exit 0 ;;
@@ -56,5 +58,22 @@ if ((${#patches[@]})); then
 			{ echo "lint: $p is not signed off by $VMA_RETRY_NAME <$VMA_RETRY_EMAIL>" >&2; rc=1; }
 	done
 	log "checkpatch --strict: ${#patches[@]} patch(es) checked"
+fi
+
+# The benchmark's kernel patch (not part of the series) and guest program
+# follow the kernel's rules too.
+bench_hold=selftests/bench/hold-vma-lock-across-io.patch
+tree=$(kernel_tree)
+[[ -x $tree/scripts/checkpatch.pl ]] || "$VMA_RETRY_ROOT/scripts/base-tree.sh"
+if ! out=$(cd "$tree" && ./scripts/checkpatch.pl --strict --terse "$VMA_RETRY_ROOT/$bench_hold" 2>&1); then
+	printf 'lint: checkpatch: %s\n' "$out" >&2
+	rc=1
+fi
+# (user space: volatile loads and long format strings are its idiom, so
+# only errors count)
+if out=$(cd "$tree" && ./scripts/checkpatch.pl --strict --terse --no-tree -f \
+	"$VMA_RETRY_ROOT/selftests/bench/vma_bench.c" 2>&1 | grep ': ERROR:'); then
+	printf 'lint: checkpatch: %s\n' "$out" >&2
+	rc=1
 fi
 exit "$rc"

@@ -28,7 +28,8 @@ EOF_USAGE
 [[ $# -eq 0 ]] || usage_error "unexpected argument '$1' (see --help)"
 
 host_packages=(make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio kmod
-	python3 rsync xz-utils zstd git ccache shellcheck perl)
+	python3 rsync xz-utils zstd git ccache shellcheck perl
+	python3-numpy python3-matplotlib)
 while read -r pkgs; do
 	# shellcheck disable=SC2206
 	host_packages+=($pkgs)

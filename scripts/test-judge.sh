@@ -28,7 +28,11 @@ exit status and the summary line or reason of each:
     baseline; or one regress program missing), a changed case: fail (1);
     REGRESS=0 and BUILD_TAG=base: not expected (pass);
   - a program that timed out and was not reaped, with the hung-task splat;
-    each splat pattern alone, without a Call Trace line: fail (1).
+    each splat pattern alone, without a Call Trace line: fail (1);
+  - the benchmark's judge, scripts/bench-report.py --check, on doctored
+    copies of scripts/fixtures/bench-quick.log (a real quick run): as it
+    is 0; a record not ok 1; a jiffies clock, no "done" line, no records,
+    a record cut short: 3.
 KUnit is parsed with the kunit.py of the base tree (\$VMA_RETRY_CACHE, or
 KERNEL_TREE=; fetched with scripts/base-tree.sh when missing). Takes about
 20 s. Exit status 1 on any failure.
@@ -180,6 +184,32 @@ for i in "${!splats[@]}"; do
 	awk '/^# vma-retry-init: start/ { init = 1 } init' "$tmp/splat$i.log" >"$tmp/splat$i.base.log"
 	expect "splat$i.base" 1 "splats 1 " x86_64 BUILD_TAG=base
 done
+
+# ---- the benchmark's judge (bench-report.py --check, the gate bench) -------
+# A real quick run's log (scripts/fixtures/README), doctored.
+bfixture=$VMA_RETRY_ROOT/scripts/fixtures/bench-quick.log
+bexpect() { # bexpect NAME WANT-EXIT AWK-PROGRAM: judge the doctored log
+	local name=$1 want=$2 rc=0
+	mkdir -p "$tmp/bench-$name"
+	awk "$3" "$bfixture" >"$tmp/bench-$name/series-1.log"
+	[[ $3 == 1 ]] || ! cmp -s "$bfixture" "$tmp/bench-$name/series-1.log" ||
+		{ echo "test-judge: bench doctor $name changed nothing" >&2; exit 1; }
+	printf 'series\t1\tseries-1.log\n' >"$tmp/bench-$name/manifest.tsv"
+	/usr/bin/python3 "$VMA_RETRY_ROOT/scripts/bench-report.py" --check \
+		--manifest "$tmp/bench-$name/manifest.tsv" >"$tmp/judge.log" 2>&1 || rc=$?
+	checks=$((checks + 1))
+	if ((rc != want)); then
+		printf 'test-judge: FAIL: bench log %s: exit %d (want %d)\n' "$name" "$rc" "$want" >&2
+		tail -n 5 "$tmp/judge.log" >&2
+		fails=$((fails + 1))
+	fi
+}
+bexpect asis 0 1
+bexpect notok 1 '/# VMA_BENCH .*"rate":0,/ { sub(/"ok":true/, "\"ok\":false,\"error\":\"doctored\"") } 1'
+bexpect jiffies 3 '/# VMA_BENCH / { sub(/"source":"[^"]*","res_ns":[0-9]+/, "\"source\":\"jiffies\",\"res_ns\":4000000") } 1'
+bexpect unfinished 3 '!/^# vma-retry-init: done/'
+bexpect norecords 3 '!/# VMA_BENCH /'
+bexpect garbled 3 '/# VMA_BENCH / { sub(/"ok":true/, "\"ok\":tr") } 1'
 
 if ((fails)); then
 	echo "test-judge: $fails of $checks checks failed" >&2

@@ -1,0 +1,847 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Report the vma_bench results of a set of QEMU boots.
+
+Usage: bench-report.py --manifest FILE [--out DIR] [--check]
+                       [--resamples N] [--seed N]
+
+The manifest is a TSV file, one line per boot: kernel<TAB>boot<TAB>logfile
+(kernel: base, series or hold; boot: an integer; a relative logfile is
+relative to the manifest's directory; blank lines and lines starting with
+'#' are ignored). Each console log holds one '# VMA_BENCH {json}' line per
+benchmark invocation and, if the boot completed, the guest init's line
+'# vma-retry-init: done pass=P fail=F skip=S'.
+
+A run is one record (one benchmark invocation); a configuration is the
+workload and all its params. For each configuration and kernel the report
+gives the number of runs and the median over runs of every metric, and the
+ratios series/base and hold/base of those medians with a 95% bootstrap
+confidence interval (runs resampled with replacement within each kernel
+independently, ratio of the medians, --resamples times, with a fixed seed
+per configuration and metric, so the output is reproducible).
+
+--out DIR (created) gets:
+  samples.csv           one row per record, flattened (no histogram)
+  summary.json          per configuration and kernel: runs, medians,
+                        pooled histogram percentiles, ratios with CIs
+  tables.txt            the seven tables, also printed to stdout
+  writer_p99_vs_d.png   writer p99 against D, with the idle floor
+  fork_p99_vs_d.png     fork() p99 against D, one subplot per K
+  throughput_ratios.png series/base and hold/base of faults/s, rounds/s
+A plot without data is skipped with a message on stderr (and an old file
+of that name removed). Records that are not ok, or that have a coarse
+clock, are in samples.csv but not in the medians, tables or plots.
+
+Exit status. With --check (CI, on a quick run), --out optional: 0 when
+every log completed (the done line is there), has at least one record and
+every record parses, is ok and has a clock with res_ns <= 1000 that is not
+jiffies; 1 when a record is not ok (its error is printed); 3 when a log is
+missing or incomplete, has no records or an unparsable record, or a clock
+is coarse (3 wins over 1). Timing values never count. Without --check the
+same conditions are warnings, but a coarse clock or a record that is not
+ok still gives 1 and a missing log 3, after everything that can be written
+is written. 2: usage (bad arguments or manifest), before any work.
+"""
+
+import argparse
+import csv
+import json
+import math
+import os
+import re
+import sys
+import zlib
+
+KERNELS = ('base', 'series', 'hold')
+PAIRS = (('series', 'base'), ('hold', 'base'))
+SECTIONS = ('lat', 'faults', 'memcg', 'mmap_lock', 'vmstat')
+EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INFRA = 0, 1, 2, 3
+RESAMPLES = 2000
+SEED = 20261201
+MAX_RES_NS = 1000
+SUB_BUCKETS = 16
+COLORS = {'base': 'tab:gray', 'series': 'tab:blue', 'hold': 'tab:red'}
+
+# Exit status of each kind of problem: (with --check, without).
+PROBLEMS = {
+    'missing': (EXIT_INFRA, EXIT_INFRA),    # the log cannot be read
+    'incomplete': (EXIT_INFRA, EXIT_OK),    # no done line, no or bad records
+    'coarse': (EXIT_INFRA, EXIT_FAIL),      # clock missing, coarse or jiffies
+    'notok': (EXIT_FAIL, EXIT_FAIL),        # a record with ok false
+}
+
+STAMP = r'^\s*(?:\[\s*\d+\.\d+\]\s*)?'
+BENCH_RE = re.compile(STAMP + r'#\s*VMA_BENCH\s+(.*?)\s*$')
+DONE_RE = re.compile(STAMP + r'#\s*vma-retry-init: done pass=(\d+) '
+                     r'fail=(\d+) skip=(\d+)\s*$')
+
+# Short names of the params in the row labels, in label order.
+SHORT = {'op': 'op', 'delay_ms': 'D', 'vmas': 'K', 'threads': 'N',
+         'nice': 'nice', 'rate': 'rate', 'duration_s': 'dur'}
+
+LAT_ROWS = (('lat.p50_us', 'p50'), ('lat.p99_us', 'p99'),
+            ('lat.p999_us', 'p99.9'), ('lat.max_us', 'max'))
+WRITER_ROWS = (('lat.rate', 'rate/s'), ('faults.per_s', 'faults/s'))
+VMSTAT_ROWS = (('vmstat.vma_lock_retry', 'vma_lock_retry'),
+               ('vmstat.vma_lock_retry_vma', 'vma_lock_retry_vma'),
+               ('vmstat.pgmajfault', 'pgmajfault'))
+
+
+class UsageError(Exception):
+    pass
+
+
+def is_num(v):
+    return (isinstance(v, (int, float)) and not isinstance(v, bool)
+            and math.isfinite(v))
+
+
+def writer_sel(op):
+    return lambda w, pr: (w == 'writer' and pr.get('op') == op and
+                          pr.get('rate') != 0 and pr.get('threads') != 0)
+
+
+# The seven tables (7 in two parts): title, short name (plots), which
+# configurations, the params of the row labels, the latency rows (metric,
+# label), the other rows, and the metric that the ratio columns are of.
+TABLES = (
+    dict(title='1. unrelated-VMA writer, op mmap', short='writer mmap',
+         sel=writer_sel('mmap'), rows=('delay_ms', 'threads', 'nice'),
+         lat=LAT_ROWS, other=WRITER_ROWS, main='lat.p99_us'),
+    dict(title='2. unrelated-VMA writer, op mprotect',
+         short='writer mprotect', sel=writer_sel('mprotect'),
+         rows=('delay_ms', 'threads', 'nice'),
+         lat=LAT_ROWS, other=WRITER_ROWS, main='lat.p99_us'),
+    dict(title='3. same-VMA writer (samevma)', short='samevma',
+         sel=lambda w, pr: w == 'samevma',
+         rows=('delay_ms', 'threads', 'nice'),
+         lat=LAT_ROWS, other=WRITER_ROWS, main='lat.p99_us'),
+    dict(title='4. fork() latency', short='fork',
+         sel=lambda w, pr: w == 'fork', rows=('delay_ms', 'vmas', 'threads'),
+         lat=(('lat.p50_us', 'p50'), ('lat.p99_us', 'p99'),
+              ('lat.max_us', 'max')),
+         other=(('faults.per_s', 'faults/s'),), main='lat.p99_us'),
+    dict(title='5. mmap_lock acquisitions per major fault (mmaplock)',
+         short='mmaplock', sel=lambda w, pr: w == 'mmaplock',
+         rows=('delay_ms', 'threads'), lat=(),
+         other=(('mmap_lock.per_major', 'per major'),
+                ('mmap_lock.acquisitions', 'acquisitions')) + VMSTAT_ROWS,
+         main='mmap_lock.per_major'),
+    dict(title='6. memcg thrash', short='memcg',
+         sel=lambda w, pr: w == 'memcg', rows=('delay_ms', 'threads'), lat=(),
+         other=(('memcg.rounds_per_s', 'rounds/s'),
+                ('memcg.min_thread_rounds', 'min thr rounds'),
+                ('memcg.max_gap_ms', 'max gap ms')) + VMSTAT_ROWS,
+         main='memcg.rounds_per_s'),
+    dict(title='7a. fault throughput without a writer (writer rate 0)',
+         short='no writer',
+         sel=lambda w, pr: w == 'writer' and pr.get('rate') == 0,
+         rows=('delay_ms', 'threads'), lat=(),
+         other=(('faults.per_s', 'faults/s'),
+                ('faults.major_frac', 'major frac')),
+         main='faults.per_s'),
+    dict(title='7b. idle floor: the writer without faulters (threads 0)',
+         short='idle floor',
+         sel=lambda w, pr: (w == 'writer' and pr.get('threads') == 0 and
+                            pr.get('rate') != 0),
+         rows=('op',), lat=(('lat.p50_us', 'p50'), ('lat.p99_us', 'p99')),
+         other=(), main='lat.p99_us'),
+)
+
+
+class Report:
+    """The problems found, each with its kind (see PROBLEMS)."""
+
+    def __init__(self, check):
+        self.check = check
+        self.problems = []
+
+    def add(self, kind, msg):
+        self.problems.append((kind, msg))
+        code = PROBLEMS[kind][0 if self.check else 1]
+        self.warn(msg, 'error' if self.check and code else 'warning')
+
+    @staticmethod
+    def warn(msg, word='warning'):
+        print(f'bench-report: {word}: {msg}', file=sys.stderr)
+
+    def status(self):
+        col = 0 if self.check else 1
+        codes = [PROBLEMS[k][col] for k, _ in self.problems]
+        if EXIT_INFRA in codes:
+            return EXIT_INFRA
+        return EXIT_FAIL if EXIT_FAIL in codes else EXIT_OK
+
+
+def read_manifest(path):
+    """Return [{kernel, boot, log, path}] or raise UsageError."""
+    try:
+        with open(path, encoding='utf-8') as f:
+            lines = f.read().splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f'cannot read manifest {path}: {e}')
+    base = os.path.dirname(os.path.abspath(path))
+    boots, seen = [], set()
+    for n, line in enumerate(lines, 1):
+        line = line.rstrip('\r')
+        if not line.strip() or line.lstrip().startswith('#'):
+            continue
+        fields = line.split('\t')
+        where = f'{path}:{n}'
+        if len(fields) != 3 or not fields[2]:
+            raise UsageError(f'{where}: want kernel<TAB>boot<TAB>logfile')
+        kernel, boot, log = fields
+        if kernel not in KERNELS:
+            raise UsageError(f'{where}: kernel {kernel!r} is not one '
+                             f'of {", ".join(KERNELS)}')
+        if not re.fullmatch(r'\d+', boot):
+            raise UsageError(f'{where}: boot {boot!r} is not an integer')
+        if (kernel, int(boot)) in seen:
+            raise UsageError(f'{where}: {kernel} boot {boot} twice')
+        seen.add((kernel, int(boot)))
+        boots.append(dict(kernel=kernel, boot=int(boot), log=log,
+                          path=os.path.join(base, log)))
+    if not boots:
+        raise UsageError(f'{path}: no boots in the manifest')
+    return boots
+
+
+def parse_hist(text):
+    """'i:c,i:c' -> {bucket: count}; raise ValueError if malformed."""
+    hist = {}
+    if not isinstance(text, str):
+        raise ValueError('hist is not a string')
+    for pair in filter(None, text.split(',')):
+        i, _, c = pair.partition(':')
+        if not (i.isdigit() and c.isdigit()):
+            raise ValueError(f'bad hist pair {pair!r}')
+        hist[int(i)] = hist.get(int(i), 0) + int(c)
+    return hist
+
+
+def bucket_low_ns(i):
+    """The lower bound of log-linear bucket i, in ns."""
+    return 2.0 ** (i // SUB_BUCKETS) * (1 + (i % SUB_BUCKETS) / SUB_BUCKETS)
+
+
+def hist_quantile_us(hist, q):
+    """The lower bound (µs) of the bucket holding quantile q."""
+    total = sum(hist.values())
+    if not total:
+        return None
+    rank, cum = max(1, math.ceil(q * total)), 0
+    for i in sorted(hist):
+        cum += hist[i]
+        if cum >= rank:
+            return bucket_low_ns(i) / 1000
+    return None
+
+
+def parse_record(raw):
+    """Return (record, None) or (None, why it does not parse)."""
+    try:
+        rec = json.loads(raw)
+    except ValueError as e:
+        return None, f'bad JSON: {e}'
+    if not isinstance(rec, dict):
+        return None, 'not a JSON object'
+    if rec.get('v') != 1:
+        return None, f'unknown version v={rec.get("v")!r}'
+    if not isinstance(rec.get('workload'), str):
+        return None, 'no workload'
+    params = rec.get('params')
+    if not isinstance(params, dict) or any(
+            isinstance(v, (dict, list)) for v in params.values()):
+        return None, 'params is not an object of scalars'
+    if not isinstance(rec.get('ok'), bool):
+        return None, 'ok is not true or false'
+    for sec in SECTIONS + ('clock',):
+        if rec.get(sec) is not None and not isinstance(rec[sec], dict):
+            return None, f'{sec} is not an object'
+    lat = rec.get('lat') or {}
+    try:
+        rec['_hist'] = parse_hist(lat['hist']) if 'hist' in lat else None
+    except ValueError as e:
+        return None, str(e)
+    return rec, None
+
+
+def clock_problem(rec):
+    clock = rec.get('clock')
+    if not isinstance(clock, dict):
+        return 'no clock'
+    src, res = clock.get('source'), clock.get('res_ns')
+    if src == 'jiffies':
+        return 'clock source is jiffies'
+    if not is_num(res):
+        return 'clock has no res_ns'
+    if res > MAX_RES_NS:
+        return f'clock resolution {res:g} ns > {MAX_RES_NS} ns'
+    return None
+
+
+def metrics_of(rec):
+    """The numeric fields of the metric sections, as 'section.field'."""
+    out = {}
+    for sec in SECTIONS:
+        for k, v in (rec.get(sec) or {}).items():
+            if is_num(v):
+                out[f'{sec}.{k}'] = float(v)
+    return out
+
+
+def read_log(boot, report):
+    """Return the runs of one boot's log, reporting its problems."""
+    name = f'{boot["kernel"]} boot {boot["boot"]} ({boot["log"]})'
+    try:
+        with open(boot['path'], 'rb') as f:
+            text = f.read().decode('utf-8', errors='replace')
+    except OSError as e:
+        report.add('missing', f'{name}: cannot read: {e.strerror}')
+        return []
+    runs, done = [], False
+    for n, line in enumerate(text.split('\n'), 1):
+        line = line.replace('\r', '')
+        if DONE_RE.match(line):
+            done = True
+        m = BENCH_RE.match(line)
+        if not m:
+            continue
+        rec, why = parse_record(m.group(1))
+        if rec is None:
+            report.add('incomplete', f'{name}:{n}: record does not '
+                       f'parse: {why}')
+            continue
+        runs.append(make_run(boot, len(runs) + 1, n, rec, name, report))
+    if not done:
+        report.add('incomplete', f'{name}: no "# vma-retry-init: done" '
+                   'line (boot did not complete)')
+    if not runs:
+        report.add('incomplete', f'{name}: no VMA_BENCH records')
+    return runs
+
+
+def make_run(boot, seq, line, rec, name, report):
+    clock = rec.get('clock') if isinstance(rec.get('clock'), dict) else {}
+    error = '' if rec['ok'] else str(rec.get('error') or '')
+    run = dict(kernel=boot['kernel'], boot=boot['boot'], seq=seq,
+               line=line, workload=rec['workload'], params=rec['params'],
+               ok=rec['ok'], error=error, clock_source=clock.get('source'),
+               clock_res_ns=clock.get('res_ns'), metrics=metrics_of(rec),
+               hist=rec['_hist'], used=False)
+    where = f'{name}:{line}: {rec["workload"]} {label(rec["params"])}'
+    if not rec['ok']:
+        report.add('notok', f'{where}: not ok: '
+                   f'{run["error"] or "(no error text)"}')
+    why = clock_problem(rec)
+    if why:
+        report.add('coarse', f'{where}: {why}')
+    hist, n = run['hist'], run['metrics'].get('lat.n')
+    if hist is not None and n is not None and sum(hist.values()) != n:
+        report.warn(f'{where}: hist counts {sum(hist.values())} '
+                    f'!= lat.n {n:g}')
+    run['used'] = rec['ok'] and not why
+    return run
+
+
+def sort_key(v):
+    return (0, v, '') if is_num(v) else (1, 0, str(v))
+
+
+def label(params, keys=None):
+    """'D=2 N=8 nice=19': the given params (all if None), short names."""
+    if keys is None:
+        keys = sorted(params, key=param_order)
+    return ' '.join(f'{SHORT.get(k, k)}={params.get(k, "-")}' for k in keys)
+
+
+def config_key(run):
+    return (run['workload'], json.dumps(run['params'], sort_keys=True))
+
+
+def group_runs(runs):
+    """{config key: {kernel: [runs]}} of the used runs."""
+    groups = {}
+    for r in runs:
+        if r['used']:
+            groups.setdefault(config_key(r), {}).setdefault(
+                r['kernel'], []).append(r)
+    return groups
+
+
+def rnd(x):
+    return None if x is None else float(f'{x:.6g}')
+
+
+def bootstrap_ratio(num, den, seed, resamples):
+    """Ratio of medians num/den and its 95% bootstrap CI (or None)."""
+    import numpy as np
+
+    num, den = np.asarray(num, float), np.asarray(den, float)
+    mnum, mden = float(np.median(num)), float(np.median(den))
+    if mden == 0:
+        return None
+    rng = np.random.default_rng(seed)
+    bn = np.median(num[rng.integers(0, len(num), (resamples, len(num)))],
+                   axis=1)
+    bd = np.median(den[rng.integers(0, len(den), (resamples, len(den)))],
+                   axis=1)
+    with np.errstate(divide='ignore', invalid='ignore'):
+        r = bn / bd
+    lo = hi = None
+    if np.all(np.isfinite(r)):
+        lo, hi = (float(x) for x in np.percentile(r, [2.5, 97.5]))
+    return dict(ratio=rnd(mnum / mden), ci_lo=rnd(lo), ci_hi=rnd(hi))
+
+
+def summarize_kernel(runs):
+    import numpy as np
+
+    names = sorted({m for r in runs for m in r['metrics']})
+    med = {m: rnd(float(np.median([r['metrics'][m] for r in runs
+                                   if m in r['metrics']])))
+           for m in names}
+    out = dict(runs=len(runs), boots=sorted({r['boot'] for r in runs}),
+               median=med)
+    hists = [r['hist'] for r in runs if r['hist']]
+    if hists:
+        pooled = {}
+        for h in hists:
+            for i, c in h.items():
+                pooled[i] = pooled.get(i, 0) + c
+        out['pooled_hist'] = dict(
+            n=sum(pooled.values()),
+            **{f'{k}_us': rnd(hist_quantile_us(pooled, q)) for k, q in
+               (('p50', .5), ('p90', .9), ('p99', .99),
+                ('p999', .999))})
+    return out
+
+
+def summarize(groups, seed, resamples):
+    """The summary.json 'configs' list, sorted by workload and params."""
+    out = []
+    def order(key):
+        params = json.loads(key[1])
+        return key[0], [(k, sort_key(params[k]))
+                        for k in sorted(params, key=param_order)]
+
+    for key in sorted(groups, key=order):
+        byk, params = groups[key], json.loads(key[1])
+        entry = dict(workload=key[0], params=params, label=label(params),
+                     kernels={k: summarize_kernel(byk[k])
+                              for k in KERNELS if k in byk},
+                     ratios={})
+        for num, den in PAIRS:
+            name = f'{num}/{den}'
+            if num not in byk or den not in byk:
+                entry['ratios'][name] = None
+                continue
+            common = sorted(set(entry['kernels'][num]['median']) &
+                            set(entry['kernels'][den]['median']))
+            ratios = {}
+            for m in common:
+                vals = [[r['metrics'][m] for r in byk[k]
+                         if m in r['metrics']] for k in (num, den)]
+                s = zlib.crc32(f'{seed}|{key}|{m}|{name}'.encode())
+                ratios[m] = bootstrap_ratio(vals[0], vals[1], s,
+                                            resamples)
+            entry['ratios'][name] = ratios
+        out.append(entry)
+    return out
+
+
+def fmt(x):
+    """A median: integers as such, else about three digits; M: 10^6."""
+    if x is None:
+        return '-'
+    a = abs(x)
+    if a >= 1e6:
+        return f'{x / 1e6:.2f}M'
+    if x == int(x):
+        return str(int(x))
+    if a >= 100:
+        return f'{x:.0f}'
+    if a >= 10:
+        return f'{x:.1f}'
+    if a < 0.01:
+        return f'{x:.2g}'
+    return f'{x:.2f}'
+
+
+def fmt_r(x):
+    """A ratio: two decimals near 1, two digits with an exponent below."""
+    a = abs(x)
+    if a == 0:
+        return '0'
+    if a < 0.01:
+        m, e = f'{x:.1e}'.split('e')
+        return f'{m}e{int(e)}'
+    if a < 0.1:
+        return f'{x:.3f}'
+    if a < 10:
+        return f'{x:.2f}'
+    return f'{x:.1f}' if a < 100 else f'{x:.0f}'
+
+
+def fmt_ratio(r):
+    if not r:
+        return '-'
+    if r['ci_lo'] is None:
+        return f'{fmt_r(r["ratio"])} [unbounded]'
+    return f'{fmt_r(r["ratio"])} [{fmt_r(r["ci_lo"])},{fmt_r(r["ci_hi"])}]'
+
+
+def table_configs(spec, configs):
+    """The table's configurations in row order, and the label params."""
+    cfgs = [c for c in configs if spec['sel'](c['workload'], c['params'])]
+    keys = row_keys(spec, cfgs)
+    cfgs.sort(key=lambda c: [sort_key(c['params'].get(k)) for k in keys])
+    return cfgs, keys
+
+
+def row_keys(spec, cfgs):
+    """The label params: the table's own, then others that vary."""
+    keys = list(spec['rows'])
+    others = sorted({k for c in cfgs for k in c['params']} - set(keys))
+    for k in others:
+        if len({json.dumps(c['params'].get(k)) for c in cfgs}) > 1:
+            keys.append(k)
+    return keys
+
+
+def lat_unit(cfgs, metrics):
+    """'ms' if the latencies are mostly 10 ms or more, else 'µs'."""
+    vals = [v for c in cfgs for k in c['kernels'].values()
+            for m, v in k['median'].items() if m in metrics and v]
+    big = sorted(vals)[len(vals) // 2] >= 10000 if vals else False
+    return ('ms', 1e-3) if big else ('µs', 1.0)
+
+
+def render_table(spec, configs, kernels):
+    """The text of one table."""
+    cfgs, keys = table_configs(spec, configs)
+    lines = [spec['title']]
+    if not cfgs:
+        return lines + ['   (no records)', '']
+    unit, scale = lat_unit(cfgs, {m for m, _ in spec['lat']})
+    metrics = [(m, lb, scale) for m, lb in spec['lat']] + \
+        [(m, lb, 1.0) for m, lb in spec['other']]
+    main = dict((m, lb) for m, lb, _ in metrics)[spec['main']]
+    pairs = [(n, d) for n, d in PAIRS if n in kernels and d in kernels]
+    runs = []
+    for k in kernels:
+        counts = sorted(c['kernels'][k]['runs'] if k in c['kernels'] else 0
+                        for c in cfgs)
+        span = (f'{counts[0]}' if counts[0] == counts[-1] else
+                f'{counts[0]}-{counts[-1]}')
+        runs.append(f'{k} {span}')
+    unit = f' (latencies in {unit})' if spec['lat'] else ''
+    lines.append(f'   medians over runs{unit}; runs per configuration: '
+                 f'{", ".join(runs)}')
+    if pairs:
+        lines.append(f'   ratio columns: of {main} only, median over the '
+                     f'median of base [95% bootstrap CI]')
+    head = ['config', 'metric'] + list(kernels) + \
+        [f'{n}/{d} [CI]' for n, d in pairs]
+    body = []
+    for c in cfgs:
+        first = True
+        for m, lb, sc in metrics:
+            row = [label(c['params'], keys) if first else '', lb]
+            first = False
+            for k in kernels:
+                v = c['kernels'].get(k, {}).get('median', {}).get(m)
+                row.append(fmt(None if v is None else v * sc))
+            for n, d in pairs:
+                rat = (c['ratios'].get(f'{n}/{d}') or {}).get(m)
+                row.append(fmt_ratio(rat) if m == spec['main'] else '')
+            body.append(row)
+    width = [max(len(r[i]) for r in [head] + body) for i in range(len(head))]
+    for r in [head] + body:
+        cells = [r[i].ljust(width[i]) if i < 2 else r[i].rjust(width[i])
+                 for i in range(len(r))]
+        lines.append('  '.join(cells).rstrip())
+    return lines + ['']
+
+
+def render_tables(configs, kernels):
+    out = []
+    for spec in TABLES:
+        out += render_table(spec, configs, kernels)
+    return '\n'.join(out)
+
+
+def untabulated(configs):
+    for c in configs:
+        if not any(s['sel'](c['workload'], c['params']) for s in TABLES):
+            yield c
+
+
+def write_csv(path, runs):
+    params = sorted({k for r in runs for k in r['params']})
+    metrics = sorted({m for r in runs for m in r['metrics']},
+                     key=lambda m: (SECTIONS.index(m.split('.')[0]), m))
+    head = ['kernel', 'boot', 'seq', 'line', 'workload'] + \
+        [f'params.{k}' for k in params] + \
+        ['ok', 'used', 'error', 'clock.source', 'clock.res_ns'] + metrics
+    with open(path, 'w', newline='', encoding='utf-8') as f:
+        w = csv.writer(f, lineterminator='\n')
+        w.writerow(head)
+        for r in sorted(runs, key=lambda r: (KERNELS.index(r['kernel']),
+                                             r['boot'], r['seq'])):
+            w.writerow([r['kernel'], r['boot'], r['seq'], r['line'],
+                        r['workload']] +
+                       [csv_val(r['params'].get(k)) for k in params] +
+                       [int(r['ok']), int(r['used']), r['error'],
+                    csv_val(r['clock_source']),
+                    csv_val(r['clock_res_ns'])] +
+                       [csv_val(r['metrics'].get(m)) for m in metrics])
+
+
+def csv_val(v):
+    if v is None:
+        return ''
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return v
+
+
+def skip_plot(path, why):
+    print(f'bench-report: skipping {os.path.basename(path)}: {why}',
+          file=sys.stderr)
+    if os.path.exists(path):
+        os.remove(path)
+
+
+def subplots(n):
+    import matplotlib.pyplot as plt
+
+    cols = min(n, 3)
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(4.4 * cols, 3.4 * rows),
+                             squeeze=False)
+    for ax in axes.flat[n:]:
+        ax.set_visible(False)
+    return fig, list(axes.flat)
+
+
+def param_order(k):
+    return (list(SHORT).index(k) if k in SHORT else len(SHORT), k)
+
+
+def split_params(cfgs, exclude):
+    """The params other than exclude that vary among cfgs, and the rest."""
+    names = sorted({k for c in cfgs for k in c['params']} - set(exclude),
+                   key=param_order)
+    vary = [k for k in names
+            if len({json.dumps(c['params'].get(k)) for c in cfgs}) > 1]
+    return vary, [k for k in names if k not in vary]
+
+
+def plot_vs_d(path, cfgs, title, idle=None):
+    """p99 against D: one subplot per other params, one line per kernel."""
+    import matplotlib.pyplot as plt
+
+    cfgs = [c for c in cfgs if any(k['median'].get('lat.p99_us')
+                                   for k in c['kernels'].values())]
+    if not cfgs:
+        return skip_plot(path, 'no data')
+    vary, fixed = split_params(cfgs, ('delay_ms',))
+    groups = {}
+    for c in cfgs:
+        groups.setdefault(tuple(json.dumps(c['params'].get(k))
+                                for k in vary), []).append(c)
+    order = sorted(groups, key=lambda g: [sort_key(json.loads(v))
+                                          for v in g])
+    fig, axes = subplots(len(order))
+    for ax, g in zip(axes, order):
+        ds, floors = set(), 0
+        for k in KERNELS:
+            pts = sorted(((c['params'].get('delay_ms'),
+                           c['kernels'][k]['median'].get('lat.p99_us'))
+                          for c in groups[g] if k in c['kernels']),
+                         key=lambda t: sort_key(t[0]))
+            pts = [(d, v) for d, v in pts if is_num(d) and v and v > 0]
+            if pts:
+                ds.update(d for d, _ in pts)
+                ax.plot(*zip(*pts), marker='o', color=COLORS[k], label=k)
+            floor = idle(groups[g][0]['params'].get('op'), k) if idle else None
+            if floor:
+                ax.axhline(floor, color=COLORS[k], ls='--', lw=1,
+                           label=None if floors else 'idle floor (dashed)')
+                floors += 1
+        ax.set_yscale('log')
+        ax.set_xscale('symlog', linthresh=1)
+        ax.set_xticks(sorted(ds))
+        ax.set_xticklabels([f'{d:g}' for d in sorted(ds)])
+        ax.set_xlabel('D (ms of I/O delay per fault)')
+        ax.set_ylabel('p99 (µs)')
+        ax.set_title(' '.join(f'{SHORT.get(k, k)}={json.loads(v)}'
+                              for k, v in zip(vary, g)), fontsize=9)
+        ax.grid(True, which='both', alpha=.3)
+        ax.legend(fontsize=7)
+    const = label(cfgs[0]['params'], fixed)
+    fig.suptitle(f'{title}' + (f' ({const})' if const else ''))
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return None
+
+
+def idle_floor(configs):
+    """f(op, kernel) -> the median p99 of the idle floor configurations."""
+    import numpy as np
+
+    vals = {}
+    for c in table_configs(TABLES[-1], configs)[0]:
+        for k, s in c['kernels'].items():
+            v = s['median'].get('lat.p99_us')
+            if v:
+                vals.setdefault((c['params'].get('op'), k), []).append(v)
+    return lambda op, k: (float(np.median(vals[(op, k)]))
+                          if (op, k) in vals else None)
+
+
+def throughput_items(configs):
+    """[(label, {kernel: ratio})] of the throughput metrics, table order."""
+    items = []
+    for spec in TABLES:
+        if spec['short'] in ('mmaplock', 'idle floor'):
+            continue
+        m = 'memcg.rounds_per_s' if spec['short'] == 'memcg' else \
+            'faults.per_s'
+        cfgs, keys = table_configs(spec, configs)
+        for c in cfgs:
+            bars = {n: (c['ratios'].get(f'{n}/{d}') or {}).get(m)
+                    for n, d in PAIRS}
+            bars = {n: r for n, r in bars.items() if r}
+            if bars:
+                unit = 'rounds/s' if m.startswith('memcg') else 'faults/s'
+                items.append((f'{spec["short"]} {label(c["params"], keys)} '
+                              f'{unit}', bars))
+    return items
+
+
+def plot_ratios(path, configs, kernels):
+    import matplotlib.pyplot as plt
+
+    items = throughput_items(configs)
+    if not items:
+        return skip_plot(path, 'no ratios (no base kernel, or no '
+                         'throughput metric in it and another kernel)')
+    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.3 * len(items)))
+    h = 0.38
+    for j, (n, _) in enumerate(PAIRS):
+        ys, xs, err = [], [], [[], []]
+        for i, (_, bars) in enumerate(items):
+            r = bars.get(n)
+            if not r:
+                continue
+            ys.append(i + (j - .5) * h)
+            xs.append(r['ratio'])
+            ok = r['ci_lo'] is not None
+            err[0].append(r['ratio'] - r['ci_lo'] if ok else 0)
+            err[1].append(r['ci_hi'] - r['ratio'] if ok else 0)
+        if ys:
+            ax.barh(ys, xs, height=h, color=COLORS[n], xerr=err,
+                    capsize=2, label=f'{n}/base')
+    ax.axvline(1, color='black', lw=1)
+    ax.set_yticks(range(len(items)))
+    ax.set_yticklabels([t for t, _ in items], fontsize=7)
+    ax.set_ylim(len(items) - .5, -.5)
+    ax.set_xlabel('ratio of medians over runs (95% bootstrap CI)')
+    ax.set_title('throughput ratios to base (faults/s, memcg rounds/s)')
+    ax.legend(fontsize=8)
+    ax.grid(True, axis='x', alpha=.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return None
+
+
+def write_plots(out, configs, kernels):
+    import matplotlib
+    matplotlib.use('Agg')
+
+    writer = [c for s in TABLES[:2] for c in table_configs(s, configs)[0]]
+    plot_vs_d(os.path.join(out, 'writer_p99_vs_d.png'), writer,
+              'unrelated-VMA writer p99 against D', idle_floor(configs))
+    plot_vs_d(os.path.join(out, 'fork_p99_vs_d.png'),
+              table_configs(TABLES[3], configs)[0], 'fork() p99 against D')
+    plot_ratios(os.path.join(out, 'throughput_ratios.png'), configs,
+                kernels)
+
+
+def write_outputs(out, boots, runs, report, args):
+    kernels = [k for k in KERNELS if any(b['kernel'] == k for b in boots)]
+    configs = summarize(group_runs(runs), args.seed, args.resamples)
+    for c in untabulated(configs):
+        Report.warn(f'{c["workload"]} {c["label"]}: in no table (only '
+                    'in samples.csv and summary.json)')
+    write_csv(os.path.join(out, 'samples.csv'), runs)
+    summary = dict(
+        v=1, seed=args.seed, resamples=args.resamples, kernels=kernels,
+        boots={k: sorted(b['boot'] for b in boots if b['kernel'] == k)
+               for k in kernels},
+        problems=[dict(kind=k, message=m) for k, m in report.problems],
+        configs=configs)
+    with open(os.path.join(out, 'summary.json'), 'w',
+              encoding='utf-8') as f:
+        json.dump(summary, f, indent=1, sort_keys=True, ensure_ascii=False)
+        f.write('\n')
+    text = render_tables(configs, kernels)
+    print(text)
+    with open(os.path.join(out, 'tables.txt'), 'w', encoding='utf-8') as f:
+        f.write(text + '\n')
+    write_plots(out, configs, kernels)
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(
+        description='Report the vma_bench results of a set of boots.',
+        epilog='Exit status: 0 ok, 1 a record not ok (or, without '
+        '--check, a coarse clock), 2 usage, 3 a log missing (with '
+        '--check also: incomplete, without records, a bad record, a '
+        'coarse clock).')
+    ap.add_argument('--manifest', required=True, metavar='FILE',
+                    help='TSV: kernel<TAB>boot<TAB>logfile per boot')
+    ap.add_argument('--out', metavar='DIR',
+                    help='write the report there (needed without --check)')
+    ap.add_argument('--check', action='store_true',
+                    help='only judge the logs (CI); exit 0, 1 or 3')
+    ap.add_argument('--resamples', type=int, default=RESAMPLES, metavar='N',
+                    help=f'bootstrap resamples ({RESAMPLES})')
+    ap.add_argument('--seed', type=int, default=SEED, metavar='N',
+                    help=f'bootstrap seed ({SEED})')
+    args = ap.parse_args(argv)
+    if not args.check and not args.out:
+        ap.error('--out DIR is required (unless --check)')
+    if args.resamples < 1:
+        ap.error('--resamples must be at least 1')
+    if args.out and os.path.exists(args.out) and not os.path.isdir(args.out):
+        ap.error(f'--out {args.out} exists and is not a directory')
+    try:
+        boots = read_manifest(args.manifest)
+    except UsageError as e:
+        ap.error(str(e))
+    return args, boots
+
+
+def main(argv):
+    args, boots = parse_args(argv)
+    report = Report(args.check)
+    runs = []
+    for b in boots:
+        runs += read_log(b, report)
+    if args.out:
+        os.makedirs(args.out, exist_ok=True)
+        write_outputs(args.out, boots, runs, report, args)
+    status = report.status()
+    if args.check:
+        print(f'bench-report: {len(boots)} log(s), {len(runs)} record(s), '
+              f'{len(report.problems)} problem(s): exit {status}')
+    return status
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

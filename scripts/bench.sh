@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# The benchmark: the base kernel, the series and the hold-the-lock kernel,
+# booted alternately under QEMU, one table per workload (make bench).
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat <<EOF_USAGE
+Usage: $0 [--quick] [--boots N] [--hold-patch FILE] ARCH
+
+Builds three kernels of ARCH from the pinned base (or KERNEL_TREE's base)
+in one configuration (the test kernel's, without the KUnit suite: KUNIT=0
+of scripts/build-kernel.sh):
+  base    the base, in the worktree \$VMA_RETRY_CACHE/src/base
+  series  the base plus patches/ (the applied tree, make apply)
+  hold    the base plus a patch that holds the per-VMA lock across fault
+          I/O: selftests/bench/hold-vma-lock-across-io.patch (benchmark
+          only, not part of the series), or FILE (--hold-patch, e.g. your
+          own copy of the posted RFC, applied with patch -p1 --fuzz=3; it
+          must apply), in the worktree \$VMA_RETRY_CACHE/src/hold
+Then it boots them N times each (default 3), in a rotating order (base
+series hold, series hold base, ...), each boot running the plan
+selftests/bench/plan-full with the guest program selftests/bench/vma_bench.c
+(compiled against each tree's UAPI headers), and hands the console logs to
+scripts/bench-report.py: tables on stdout, samples.csv, summary.json,
+tables.txt and PNG plots in out/bench/ARCH (out/bench/ARCH-hold-patch with
+--hold-patch).
+
+--quick (BENCH_QUICK=1 of make bench; make check runs it): one boot of the
+already built series test kernel of ARCH (make build) with the plan
+selftests/bench/plan-quick, into out/bench/ARCH-quick; bench-report.py
+--check fails on a crash, a missing or failed record, or a coarse clock,
+never on a timing.
+
+Do not kill a faulting task on a --hold-patch kernel made from the RFC as
+posted: a fatal signal during its folio lock wait returns with the
+invalidate lock held (its author's own report). vma_bench never does.
+
+Exit status: 0 done, 1 a benchmark run failed, 2 usage, 3 infrastructure.
+EOF_USAGE
+}
+
+quick='' boots=3 hold_patch=''
+while (($#)); do
+	case $1 in
+	-h | --help) usage; exit 0 ;;
+	--quick) quick=1; shift ;;
+	--boots)
+		[[ ${2:-} =~ ^[1-9][0-9]*$ ]] || usage_error "--boots needs a positive number"
+		boots=$2
+		shift 2
+		;;
+	--hold-patch)
+		[[ -n ${2:-} ]] || usage_error "--hold-patch needs a file"
+		hold_patch=$2
+		shift 2
+		;;
+	-*) usage_error "unknown option '$1' (see --help)" ;;
+	*) break ;;
+	esac
+done
+(($# == 1)) || usage_error "one ARCH expected (see --help)"
+load_arch "$1"
+if [[ -n $hold_patch ]]; then
+	[[ -z $quick ]] || usage_error "--hold-patch and --quick do not go together"
+	[[ -f $hold_patch && -r $hold_patch ]] || usage_error "--hold-patch: no file $hold_patch"
+	hold_patch=$(realpath "$hold_patch")
+fi
+check_toolchain
+/usr/bin/python3 -c 'import matplotlib, numpy' 2>/dev/null ||
+	die "Debian's python3-matplotlib and python3-numpy are needed (make setup)"
+
+S=$VMA_RETRY_ROOT/scripts
+applied=$VMA_RETRY_CACHE/src/applied
+[[ -f $applied/Makefile ]] || die "no applied tree at $applied: run 'make apply'"
+out=$VMA_RETRY_ROOT/out/bench/$A_NAME${quick:+-quick}${hold_patch:+-hold-patch}
+rm -rf "$out"
+mkdir -p "$out"
+manifest=$out/manifest.tsv
+: >"$manifest"
+
+# boot KERNEL-NAME BOOT IMAGE INITRD PLAN: one boot, one manifest line.
+boot() {
+	local log=$1-$2.log
+	stage "$A_NAME: $1 kernel, boot $2" env APPEND="vr.list=/bench/$5 loglevel=5" \
+		TIMEOUT="${TIMEOUT:-1800}" "$S/run-qemu.sh" --boot-only --kernel "$3" \
+		--initrd "$4" --log "$out/$log" "$A_NAME"
+	printf '%s\t%s\t%s\n' "$1" "$2" "$log" >>"$manifest"
+}
+
+if [[ -n $quick ]]; then
+	image=$(stage "$A_NAME: series test kernel" "$S/build-kernel.sh" "$A_NAME")
+	initrd=$(TEST_SRC=$applied stage "$A_NAME: benchmark initramfs" \
+		"$S/build-initramfs.sh" --bench --out "$out/initramfs-series.cpio" "$A_NAME")
+	boot series 1 "$image" "$initrd" quick
+	exec /usr/bin/python3 "$S/bench-report.py" --manifest "$manifest" --out "$out" --check
+fi
+
+# The three trees.
+repo=$(kernel_tree)
+rev=$(base_rev)
+base=$VMA_RETRY_CACHE/src/base
+hold=$VMA_RETRY_CACHE/src/hold
+is_worktree_of "$base" "$repo" || new_worktree "$base" "$repo" "$rev"
+git -C "$base" checkout -q -f --detach "$rev"
+[[ -n $hold_patch ]] || hold_patch=$VMA_RETRY_ROOT/selftests/bench/hold-vma-lock-across-io.patch
+# The hold tree is the base plus the patch; it is made again only when the
+# patch or the base changed (touching its files would rebuild mm/).
+stamp=$VMA_RETRY_CACHE/build/hold-tree.stamp
+want="$(git -C "$repo" rev-parse "$rev^{commit}") $(sha256sum <"$hold_patch" | cut -d' ' -f1)"
+if ! is_worktree_of "$hold" "$repo" || [[ $(cat "$stamp" 2>/dev/null) != "$want" ]] ||
+	[[ $(git -C "$hold" rev-parse HEAD) != "${want%% *}" ]]; then
+	rm -f "$stamp"
+	is_worktree_of "$hold" "$repo" || new_worktree "$hold" "$repo" "$rev"
+	git -C "$hold" checkout -q -f --detach "$rev"
+	git -C "$hold" clean -q -fdx
+	if [[ $hold_patch == "$VMA_RETRY_ROOT"/* ]]; then
+		git -C "$hold" apply "$hold_patch" || die "$hold_patch does not apply to $rev"
+	else
+		(cd "$hold" && patch -p1 --fuzz=3 --batch --forward --no-backup-if-mismatch \
+			<"$hold_patch" >"$out/hold-patch.log" 2>&1) || {
+			cat "$out/hold-patch.log" >&2
+			DIE_CODE=$EXIT_USAGE die "--hold-patch $hold_patch does not apply to $rev"
+		}
+	fi
+	printf '%s\n' "$want" >"$stamp"
+fi
+printf 'hold kernel: %s (sha256 %s)\n' "$hold_patch" "$(sha256sum <"$hold_patch" | cut -c1-16)" \
+	>"$out/kernels.txt"
+
+declare -A tree=([base]=$base [series]=$applied [hold]=$hold) image initrd
+for k in base series hold; do
+	image[$k]=$(KUNIT=0 SRC=${tree[$k]} BUILD_TAG=bench-$k stage "$A_NAME: $k kernel" \
+		"$S/build-kernel.sh" "$A_NAME")
+	initrd[$k]=$(SRC=${tree[$k]} BUILD_TAG=bench-$k stage "$A_NAME: $k initramfs" \
+		"$S/build-initramfs.sh" --bench --out "$out/initramfs-$k.cpio" "$A_NAME")
+	printf '%s: %s at %s\n' "$k" "${tree[$k]}" "$(git -C "${tree[$k]}" rev-parse --short HEAD)" \
+		>>"$out/kernels.txt"
+done
+
+order=(base series hold)
+for ((b = 1; b <= boots; b++)); do
+	for i in 0 1 2; do
+		k=${order[(b - 1 + i) % 3]}
+		boot "$k" "$b" "${image[$k]}" "${initrd[$k]}" full
+	done
+done
+/usr/bin/python3 "$S/bench-report.py" --manifest "$manifest" --out "$out"
