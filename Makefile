@@ -53,8 +53,11 @@ series:
 series-check:
 	$(S)/export-series.sh --check
 
+# Reject a missing or unknown ARCH before any work (no apply, no download).
 need-arch:
-	@if [ -z "$(ARCH)" ]; then echo "error: ARCH= is required; valid: $$(awk '!/^#/ && NF { printf "%s ", $$1 }' configs/arches)" >&2; exit 2; fi
+	@arches="$$(awk '!/^#/ && NF { printf "%s ", $$1 }' configs/arches)"; \
+	if [ -z "$(ARCH)" ]; then echo "error: ARCH= is required; valid: $$arches" >&2; exit 2; fi; \
+	case " $$arches" in *" $(ARCH) "*) ;; *) echo "error: unknown ARCH '$(ARCH)'; valid: $$arches" >&2; exit 2 ;; esac
 
 build: need-arch
 	$(S)/apply-series.sh
