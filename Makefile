@@ -6,7 +6,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: help setup check lint apply series series-check build initramfs run \
-	kunit bisect-check regress-baseline bench send clean
+	kunit bisect-check regress-baseline bench stress send clean
 
 help:
 	@echo 'vma-retry: retry page faults under the per-VMA lock after I/O'
@@ -25,6 +25,8 @@ help:
 	@echo '  make bisect-check  build the touched objects at every patch on every arch'
 	@echo '  make regress-baseline ARCH=a  record the base kernel'"'"'s results of the upstream'
 	@echo '                     mm selftests that make check compares (selftests/regress/)'
+	@echo '  make stress ARCH=a the debug kernel (lockdep, DEBUG_VM, KASAN where supported)'
+	@echo '                     with every test: KUnit, vma_retry, the race stress, regress'
 	@echo '  make bench ARCH=a  benchmark: base vs series vs holding the VMA lock across I/O,'
 	@echo '                     tables and plots in out/bench/ (BOOTS=N, HOLD_PATCH=FILE;'
 	@echo '                     BENCH_QUICK=1: one quick boot of the series test kernel)'
@@ -81,6 +83,12 @@ bisect-check:
 
 regress-baseline: need-arch
 	$(S)/regress-baseline.sh $(ARCH)
+
+stress: need-arch
+	$(S)/apply-series.sh
+	DEBUG=1 $(S)/build-kernel.sh $(ARCH) >/dev/null
+	$(S)/build-initramfs.sh $(ARCH) >/dev/null
+	DEBUG=1 TESTS=$(TESTS) $(S)/run-qemu.sh $(ARCH)
 
 bench: need-arch
 	$(S)/apply-series.sh
