@@ -18,7 +18,9 @@ scripts/fixtures/README) to scripts/run-qemu.sh --rejudge and checks the
 exit status and the summary line or reason of each:
   - the log as it is: pass, with its counts (kunit 21/0/0, selftests
     12/0/0, regress 11/0/1); without its regress programs, judged as an
-    arch without a baseline (arm) and TESTS unset: pass, regress 0/0/0;
+    arch without a baseline (arm) and TESTS unset: fail, as the second
+    required program (vma_retry_stress) did not run; with vma_retry's
+    block replayed as that program: pass, selftests 24/0/0, regress 0/0/0;
   - the required program: every case skipped, zero cases, its nested plan
     not matching its cases, skipped as a whole: fail (1);
   - init's top-level plan not matching its results, or missing: infra (3);
@@ -89,7 +91,29 @@ only_required='
 	/^1\.\.4$/ { $0 = "1..2" }
 	!cut'
 doctor norgr "$only_required"
-expect norgr 0 "pass   kunit 21/0/0  selftests 12/0/0  regress 0/0/0  splats 0" arm TESTS=
+# ...with the second required program, the race stress, which the fixture
+# does not have: its block is vma_retry's again, renamed (TESTS unset
+# requires every required program).
+with_stress='
+	/^# init: running mremap_dontunmap/ { cut = 1 }
+	/^# init: running vma_retry$/ { grab = 1 }
+	grab { buf[++n] = $0 }
+	/^ok 2 vma_retry$/ { grab = 0 }
+	/^# vma-retry-init: done/ {
+		for (i = 1; i <= n; i++) {
+			l = buf[i]
+			gsub(/vma_retry/, "vma_retry_stress", l)
+			sub(/^ok 2 /, "ok 3 ", l)
+			print l
+		}
+		cut = 0
+		sub(/pass=4/, "pass=3")
+	}
+	/^1\.\.4$/ { $0 = "1..3" }
+	!cut'
+doctor norgr2 "$with_stress"
+expect norgr 1 "required test vma_retry_stress did not run" arm TESTS=
+expect norgr2 0 "pass   kunit 21/0/0  selftests 24/0/0  regress 0/0/0  splats 0" arm TESTS=
 
 # ---- the required program ---------------------------------------------------
 doctor allskip '/^    ok [0-9]+ vma_retry\./ { $0 = $0 " # SKIP no null_blk" } 1'
@@ -122,12 +146,12 @@ doctor kuplan '/\]     ok 9 vrt_vma_retry_releases/ { next } 1'
 expect kuplan 1 "KTAP error(s)" x86_64
 
 # ---- the regression guard ---------------------------------------------------
-expect norgr 1 "regress 0/462/0|regress: no results in the console log" x86_64 TESTS=
+expect norgr2 1 "regress 0/462/0|regress: no results in the console log" x86_64 TESTS=
 doctor rgmissing '/^# init: running process_madv/ { cut = 1 } /^# vma-retry-init: done/ { cut = 0 } /^1\.\.4$/ { $0 = "1..3" } !cut'
 expect rgmissing 1 "regress 5/7/0" x86_64
 doctor rgchanged '/^    ok 1 mremap_dontunmap_simple$/ { $0 = "    not ok 1 mremap_dontunmap_simple" } 1'
 expect rgchanged 1 "regress 10/1/1" x86_64
-expect norgr 0 "pass   kunit 21/0/0  selftests 12/0/0  regress 0/0/0" x86_64 TESTS= REGRESS=0
+expect norgr2 0 "pass   kunit 21/0/0  selftests 24/0/0  regress 0/0/0" x86_64 TESTS= REGRESS=0
 expect nokunit 0 "pass   kunit 0/0/0  selftests 12/0/0  regress 0/0/0" x86_64 BUILD_TAG=base
 
 # ---- a hung program: init gave up on it, the kernel reported it ------------
