@@ -29,7 +29,8 @@ tables.txt and PNG plots in out/bench/ARCH (out/bench/ARCH-hold-patch with
 --hold-patch).
 
 --quick (BENCH_QUICK=1 of make bench; make check runs it): one boot of the
-already built series test kernel of ARCH (make build) with the plan
+already built series test kernel of ARCH (make build), with its test
+initramfs when that is there (it has vma_bench too), with the plan
 selftests/bench/plan-quick, into out/bench/ARCH-quick; bench-report.py
 --check fails on a crash, a missing or failed record, or a coarse clock,
 never on a timing.
@@ -92,8 +93,13 @@ boot() {
 
 if [[ -n $quick ]]; then
 	image=$(stage "$A_NAME: series test kernel" "$S/build-kernel.sh" "$A_NAME")
-	initrd=$(TEST_SRC=$applied stage "$A_NAME: benchmark initramfs" \
-		"$S/build-initramfs.sh" --bench --out "$out/initramfs-series.cpio" "$A_NAME")
+	# The test initramfs has vma_bench and the plans too: make check has
+	# just built it, from the same tree.
+	initrd=$VMA_RETRY_CACHE/build/initramfs-$A_NAME.cpio
+	if [[ ! -f $initrd || $initrd -ot $VMA_RETRY_ROOT/selftests/bench/vma_bench.c ]]; then
+		initrd=$(TEST_SRC=$applied stage "$A_NAME: benchmark initramfs" \
+			"$S/build-initramfs.sh" --bench --out "$out/initramfs-series.cpio" "$A_NAME")
+	fi
 	boot series 1 "$image" "$initrd" quick
 	exec /usr/bin/python3 "$S/bench-report.py" --manifest "$manifest" --out "$out" --check
 fi
