@@ -193,10 +193,12 @@ splat_re+='|Kernel panic|Unable to handle kernel|general protection fault'
 splat_re+='|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage'
 splat_re+='|KASAN:|UBSAN:|rcu: INFO:|self-detected stall|detected stalls on CPUs|soft lockup|hard LOCKUP'
 splat_re+='|INFO: task .* blocked.* for more than|blocked for more than|Call Trace:|Call trace:'
+splats=$(grep -E -c "$splat_re" "$logf" || true)
+if ((splats)); then
+	fail test "$splats kernel splat line(s): $(grep -E -m1 "$splat_re" "$logf")"
+fi
 if [[ -n $boot_only ]]; then
 	grep -q '^# vma-retry-init: done' "$logf" || fail infra "the guest init did not finish"
-	splats=$(grep -E -c "$splat_re" "$logf" || true)
-	((splats == 0)) || fail test "$splats kernel splat line(s): $(grep -E -m1 "$splat_re" "$logf")"
 	if [[ $verdict != pass ]]; then
 		tail -n 30 "$logf" >&2
 		log "$label: ${reasons[*]} (log: $logf)"
@@ -436,10 +438,6 @@ if [[ (-n $expect || -s $OUT/$label.regress) && ${BUILD_TAG:-} != base ]]; then
 	fi
 fi
 
-splats=$(grep -E -c "$splat_re" "$logf" || true)
-if ((splats)); then
-	fail test "$splats kernel splat line(s): $(grep -E -m1 "$splat_re" "$logf")"
-fi
 
 printf -v line '%-10s %-6s kunit %d/%d/%d  selftests %d/%d/%d  regress %d/%d/%d  splats %d  %ds%s' \
 	"$label" "$verdict" "$ku_pass" "$ku_fail" "$ku_skip" "$st_pass" "$st_fail" "$st_skip" "$rg_pass" "$rg_fail" "$rg_skip" \
