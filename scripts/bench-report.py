@@ -54,7 +54,7 @@ import zlib
 
 KERNELS = ('base', 'series', 'hold')
 PAIRS = (('series', 'base'), ('hold', 'base'))
-SECTIONS = ('lat', 'faults', 'memcg', 'mmap_lock', 'vmstat')
+SECTIONS = ('lat', 'faults', 'memcg', 'swapin', 'mmap_lock', 'vmstat')
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INFRA = 0, 1, 2, 3
 RESAMPLES = 2000
 SEED = 20261201
@@ -101,46 +101,59 @@ def writer_sel(op):
                           pr.get('rate') != 0 and pr.get('threads') != 0)
 
 
-# The seven tables (7 in two parts): title, short name (plots), which
+# The seven tables, numbered as the workloads of selftests/bench/README (1
+# and 7 in parts): title, short name (plots), which
 # configurations, the params of the row labels, the latency rows (metric,
 # label), the other rows, and the metric that the ratio columns are of.
 TABLES = (
-    dict(title='1. unrelated-VMA writer, op mmap', short='writer mmap',
+    dict(title='1a. unrelated-VMA writer, op mmap', short='writer mmap',
          sel=writer_sel('mmap'), rows=('delay_ms', 'threads', 'nice'),
          lat=LAT_ROWS, other=WRITER_ROWS, main='lat.p99_us'),
-    dict(title='2. unrelated-VMA writer, op mprotect',
+    dict(title='1b. unrelated-VMA writer, op mprotect',
          short='writer mprotect', sel=writer_sel('mprotect'),
          rows=('delay_ms', 'threads', 'nice'),
          lat=LAT_ROWS, other=WRITER_ROWS, main='lat.p99_us'),
-    dict(title='3. same-VMA writer (samevma)', short='samevma',
+    dict(title='2. same-VMA writer (samevma)', short='samevma',
          sel=lambda w, pr: w == 'samevma',
          rows=('delay_ms', 'threads', 'nice'),
          lat=LAT_ROWS, other=WRITER_ROWS, main='lat.p99_us'),
-    dict(title='4. fork() latency', short='fork',
+    dict(title='3. fork() latency', short='fork',
          sel=lambda w, pr: w == 'fork', rows=('delay_ms', 'vmas', 'threads'),
          lat=(('lat.p50_us', 'p50'), ('lat.p99_us', 'p99'),
               ('lat.max_us', 'max')),
          other=(('faults.per_s', 'faults/s'),), main='lat.p99_us'),
-    dict(title='5. mmap_lock acquisitions per major fault (mmaplock)',
+    dict(title='4. mmap_lock acquisitions per major fault (mmaplock)',
          short='mmaplock', sel=lambda w, pr: w == 'mmaplock',
          rows=('delay_ms', 'threads'), lat=(),
          other=(('mmap_lock.per_major', 'per major'),
                 ('mmap_lock.acquisitions', 'acquisitions')) + VMSTAT_ROWS,
          main='mmap_lock.per_major'),
-    dict(title='6. memcg thrash', short='memcg',
+    dict(title='5. memcg thrash', short='memcg',
          sel=lambda w, pr: w == 'memcg', rows=('delay_ms', 'threads'), lat=(),
          other=(('memcg.rounds_per_s', 'rounds/s'),
                 ('memcg.min_thread_rounds', 'min thr rounds'),
                 ('memcg.max_gap_ms', 'max gap ms')) + VMSTAT_ROWS,
          main='memcg.rounds_per_s'),
-    dict(title='7a. fault throughput without a writer (writer rate 0)',
+    dict(title='6. swap-in (read a page, MADV_PAGEOUT it)',
+         short='swapin', sel=lambda w, pr: w == 'swapin',
+         rows=('delay_ms', 'threads'), lat=(),
+         other=(('faults.per_s', 'reads/s'),
+                ('swapin.swapins_per_s', 'swap-ins/s'),
+                ('faults.major_frac', 'swap-ins/read'),
+                ('swapin.min_thread_reads', 'min thr reads')) + VMSTAT_ROWS,
+         main='faults.per_s'),
+    dict(title='7a. page-cache-hit and slow-I/O faults without a writer (writer rate 0)',
          short='no writer',
          sel=lambda w, pr: w == 'writer' and pr.get('rate') == 0,
          rows=('delay_ms', 'threads'), lat=(),
          other=(('faults.per_s', 'faults/s'),
                 ('faults.major_frac', 'major frac')),
          main='faults.per_s'),
-    dict(title='7b. idle floor: the writer without faulters (threads 0)',
+    dict(title='7b. no-I/O faults: map, write every page, unmap (pagefault)',
+         short='pagefault', sel=lambda w, pr: w == 'pagefault',
+         rows=('op', 'threads'), lat=(),
+         other=(('faults.per_s', 'faults/s'),), main='faults.per_s'),
+    dict(title='7c. idle floor: the writer without faulters (threads 0)',
          short='idle floor',
          sel=lambda w, pr: (w == 'writer' and pr.get('threads') == 0 and
                             pr.get('rate') != 0),

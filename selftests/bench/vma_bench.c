@@ -28,6 +28,20 @@
  *             --slice-mb of the device in a loop, in a memcg whose
  *             memory.high is a quarter of the total: rounds/s, and every
  *             thread must make progress
+ *   swapin    swap on a memory-backed null_blk disk (its own swap header,
+ *             vm.page-cluster 0); a --size-mb anonymous mapping, each page
+ *             holding its index, paged out, read back and paged out again
+ *             (so that it is clean in swap); --threads readers read a
+ *             random page of their slice, check it and MADV_PAGEOUT the
+ *             page they read SWAP_LAG reads before (which frees it at once,
+ *             no write; a page that was just swapped in is often not on the
+ *             LRU yet, and MADV_PAGEOUT skips it), so that nearly every read
+ *             is a swap-in: reads/s, swap-ins/s (the readers' major
+ *             faults); every reader must progress
+ *   pagefault no I/O at all: each of --threads threads maps --slice-mb,
+ *             writes every page once and unmaps it, in a loop (will-it-scale
+ *             page_fault1 with --op anon, page_fault3 with --op shmem, a
+ *             memfd per thread): faults/s
  * Prints KTAP with one "# VMA_BENCH {json}" line (scripts/bench-report.py
  * reads it). It needs root, null_blk with configfs, cgroup2 (memcg) and
  * tracefs (mmaplock); a missing one, or a coarse clock, is an error.
@@ -59,6 +73,7 @@
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <linux/fs.h>
+#include <linux/mman.h>
 
 #define NULLB_CFS "/sys/kernel/config/nullb"
 #define TRACEFS "/sys/kernel/tracing"
@@ -68,6 +83,7 @@
 
 static struct {
 	const char *workload, *op;
+	bool backed;		/* swapin: the disk keeps what is written */
 	int delay_ms, threads, nice, vmas, slice_mb, size_mb;
 	double rate, duration;
 } opt = { .workload = "writer", .op = "mmap", .delay_ms = 2, .threads = 8, .nice = 19,
@@ -211,6 +227,8 @@ static void nullb_destroy(void)
 
 	if (!nullb_cfg[0])
 		return;
+	if (nullb_dev[0])
+		unlink(nullb_dev);
 	if (nullb_powered) {
 		snprintf(path, sizeof(path), "%s/power", nullb_cfg);
 		write_file(path, "0");
@@ -230,9 +248,10 @@ static int nullb_open(int mb, int ms)
 		const char *attr;
 		long val;
 	} attrs[] = {
-		{ "size", mb }, { "blocksize", 4096 }, { "memory_backed", 0 },
+		{ "size", mb }, { "blocksize", 4096 }, { "memory_backed", opt.backed },
 		{ "irqmode", ms ? 2 : 0 }, { "completion_nsec", ms * 1000000L },
-		{ "power", 1 },
+		/* swap writes a whole pass of pages at once */
+		{ "hw_queue_depth", opt.backed ? 1024 : 64 }, { "power", 1 },
 	};
 
 	snprintf(name, sizeof(name), "vmabench%d", getpid());
@@ -266,8 +285,8 @@ static int nullb_open(int mb, int ms)
 	unlink(nullb_dev);
 	if (mknod(nullb_dev, S_IFBLK | 0600, makedev(maj, min)))
 		return fail("mknod %s: %s", nullb_dev, strerror(errno));
-	fd = open(nullb_dev, O_RDONLY | O_CLOEXEC);
-	unlink(nullb_dev);
+	/* the node stays for swapon() and goes in nullb_destroy() */
+	fd = open(nullb_dev, (opt.backed ? O_RDWR : O_RDONLY) | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st))
 		return fail("open %s: %s", nullb_dev, strerror(errno));
 	return fd;
@@ -316,8 +335,15 @@ struct faulter {
 	long long ops;
 	long majflt;
 	unsigned int seed;
+	int err;
 	bool once;		/* mmaplock: every page of the slice once */
+	size_t lag[64];		/* swapin: the pages it read last */
 };
+
+#define SWAP_LAG ARRAY_SIZE(((struct faulter *)0)->lag)
+
+static bool swapin;		/* the swapin workload's readers */
+static bool pagefault;		/* the pagefault workload */
 
 static long thread_majflt(void)
 {
@@ -347,6 +373,18 @@ static void *faulter_fn(void *arg)
 			p = f->first + (i * 7919) % f->npages;
 		} else {
 			p = f->first + rand_r(&f->seed) % f->npages;
+		}
+		if (swapin) {
+			/* each page holds its index */
+			if (*(volatile long *)(dev_map + p * psz) != (long)p) {
+				f->err = EIO;
+				break;
+			}
+			if (i >= SWAP_LAG)
+				madvise(dev_map + f->lag[i % SWAP_LAG] * psz, psz, MADV_PAGEOUT);
+			f->lag[i % SWAP_LAG] = p;
+			f->ops++;
+			continue;
 		}
 		(void)*(volatile char *)(dev_map + p * psz);
 		f->ops++;
@@ -386,18 +424,25 @@ static int start_faulters(bool once)
 	return 0;
 }
 
-static void join_faulters(long long *ops, long *majflt)
+/* Joins them; the first error of a thread, and the fewest ops of one. */
+static int join_faulters(long long *ops, long *majflt, long long *min_ops)
 {
-	int i;
+	int i, err = 0;
 
 	atomic_store(&stop, 1);
 	*ops = 0;
 	*majflt = 0;
+	*min_ops = -1;
 	for (i = 0; i < opt.threads; i++) {
 		pthread_join(faulters[i].thread, NULL);
 		*ops += faulters[i].ops;
 		*majflt += faulters[i].majflt;
+		if (*min_ops < 0 || faulters[i].ops < *min_ops)
+			*min_ops = faulters[i].ops;
+		if (faulters[i].err && !err)
+			err = faulters[i].err;
 	}
+	return err;
 }
 
 /* ---- latencies ---------------------------------------------------------- */
@@ -706,22 +751,131 @@ static void *thrash_fn(void *arg)
 	return NULL;
 }
 
+/* ---- swap-in ------------------------------------------------------------ */
+
+#define PAGE_CLUSTER "/proc/sys/vm/page-cluster"
+
+static char page_cluster[16];
+static bool swap_on;
+
+/* A version 1 swap header on the disk (what mkswap writes), and swapon(). */
+static int swap_start(void)
+{
+	unsigned char *hdr = calloc(1, psz);
+	off_t size = lseek(dev_fd, 0, SEEK_END);
+	/* version, last_page, nr_badpages */
+	unsigned int v[3] = { 1, size / psz - 1, 0 };
+
+	if (!hdr || size < (off_t)dev_len)
+		return fail("swap disk smaller than %zu bytes", dev_len);
+	memcpy(hdr + 1024, v, sizeof(v));
+	memcpy(hdr + psz - 10, "SWAPSPACE2", 10);
+	if (pwrite(dev_fd, hdr, psz, 0) != (ssize_t)psz || fsync(dev_fd))
+		return fail("writing the swap header: %s", strerror(errno));
+	free(hdr);
+	/* one page per swap-in, as read-ahead off for the file workloads */
+	if (read_file(PAGE_CLUSTER, page_cluster, sizeof(page_cluster)) ||
+	    write_file(PAGE_CLUSTER, "0"))
+		return fail("cannot set %s", PAGE_CLUSTER);
+	if (syscall(SYS_swapon, nullb_dev, 0))
+		return fail("swapon %s: %s (CONFIG_SWAP?)", nullb_dev, strerror(errno));
+	swap_on = true;
+	return 0;
+}
+
+static void swap_stop(void)
+{
+	if (swap_on && syscall(SYS_swapoff, nullb_dev))
+		fail("swapoff: %s", strerror(errno));
+	swap_on = false;
+	if (page_cluster[0])
+		write_file(PAGE_CLUSTER, "%s", page_cluster);
+}
+
+/* The region the readers read: every page written with its index. */
+static int swap_region(size_t len)
+{
+	size_t i;
+
+	dev_map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (dev_map == MAP_FAILED)
+		return fail("mmap of %zu bytes: %s", len, strerror(errno));
+	madvise(dev_map, len, MADV_NOHUGEPAGE);
+	for (i = 0; i < len / psz; i++)
+		*(long *)(dev_map + i * psz) = i;
+	/*
+	 * Out once (dirty: written), back in once (checked), out again: from
+	 * here on the pages are clean copies of their swap slots, and paging
+	 * one out only frees it.
+	 */
+	if (madvise(dev_map, len, MADV_PAGEOUT))
+		return fail("MADV_PAGEOUT: %s", strerror(errno));
+	for (i = 0; i < len / psz; i++)
+		if (*(volatile long *)(dev_map + i * psz) != (long)i)
+			return fail("page %zu lost its contents in swap", i);
+	madvise(dev_map, len, MADV_PAGEOUT);
+	return 0;
+}
+
+/* ---- no I/O: page_fault1 and page_fault3 ----------------------------- */
+
+static void *pagefault_fn(void *arg)
+{
+	struct faulter *f = arg;
+	size_t len = (size_t)opt.slice_mb << 20, i;
+	bool shmem = !strcmp(opt.op, "shmem");
+	int fd = -1;
+	long m0;
+
+	f->tid = gettid();
+	setpriority(PRIO_PROCESS, f->tid, opt.nice);
+	if (shmem) {
+		fd = memfd_create("vma_bench", MFD_CLOEXEC);
+		if (fd < 0 || ftruncate(fd, len))
+			f->err = errno;
+	}
+	atomic_fetch_add(&ready, 1);
+	while (!atomic_load(&go))
+		sched_yield();
+	m0 = thread_majflt();
+	while (!f->err && !atomic_load(&stop)) {
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			       shmem ? MAP_SHARED : MAP_PRIVATE | MAP_ANONYMOUS, fd, 0);
+
+		if (p == MAP_FAILED) {
+			f->err = errno;
+			break;
+		}
+		madvise(p, len, MADV_NOHUGEPAGE);
+		for (i = 0; i < len; i += psz)
+			p[i] = 1;
+		munmap(p, len);
+		f->ops += len / psz;
+	}
+	f->majflt = thread_majflt() - m0;
+	if (fd >= 0)
+		close(fd);
+	return NULL;
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static void usage(FILE *o)
 {
 	fprintf(o,
 		"Usage: vma_bench [options] WORKLOAD\n"
-		"WORKLOAD: writer, samevma, fork, mmaplock or memcg (see the source's header)\n"
+		"WORKLOAD: writer, samevma, fork, mmaplock, memcg, swapin or pagefault\n"
+		"          (see the source's header)\n"
 		"  --op mmap|mprotect   the writer's call (writer)\n"
+		"  --op anon|shmem      the memory faulted (pagefault)\n"
 		"  --delay-ms D         I/O latency of the device (0: page-cache hits)\n"
 		"  --threads N          faulting threads (writer: 0 = idle floor)\n"
 		"  --nice X             the faulters' nice value\n"
 		"  --rate R             writer calls or forks per second (writer: 0 = no writer)\n"
 		"  --duration S         seconds of measurement\n"
 		"  --vmas K             extra VMAs (fork)\n"
-		"  --slice-mb M         each thread's file size (memcg)\n"
-		"  --size-mb M          the device's size (not memcg)\n");
+		"  --slice-mb M         each thread's file or mapping size (memcg, pagefault)\n"
+		"  --size-mb M          the device's size (swapin: the mapping's)\n");
 }
 
 int main(int argc, char **argv)
@@ -734,7 +888,7 @@ int main(int argc, char **argv)
 	};
 	long long vs0[NR_VS] = { 0 }, vs1[NR_VS] = { 0 }, ops = 0;
 	long majflt = 0, acq = -1, lost = 0, min_rounds = -1, rounds = 0;
-	long long max_gap = 0;
+	long long max_gap = 0, min_ops = -1;
 	double secs = 0;
 	bool has_lat = false, has_faults = false;
 	int c, ret = 0;
@@ -784,16 +938,28 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	opt.workload = argv[optind];
-	if (!strcmp(opt.workload, "fork"))
+	swapin = !strcmp(opt.workload, "swapin");
+	pagefault = !strcmp(opt.workload, "pagefault");
+	if (!strcmp(opt.workload, "fork")) {
 		opt.op = "fork";
-	else if (strcmp(opt.workload, "writer"))
+	} else if (pagefault) {
+		if (!strcmp(opt.op, "mmap"))
+			opt.op = "anon";
+		if (strcmp(opt.op, "anon") && strcmp(opt.op, "shmem")) {
+			fprintf(stderr, "vma_bench: pagefault --op is anon or shmem\n");
+			return 2;
+		}
+	} else if (strcmp(opt.workload, "writer")) {
 		opt.op = strcmp(opt.workload, "samevma") ? "none" : "mprotect";
+	}
 	if (strcmp(opt.workload, "writer") && strcmp(opt.workload, "samevma") &&
 	    strcmp(opt.workload, "fork") && strcmp(opt.workload, "mmaplock") &&
-	    strcmp(opt.workload, "memcg")) {
+	    strcmp(opt.workload, "memcg") && !swapin && !pagefault) {
 		fprintf(stderr, "vma_bench: unknown workload '%s'\n", opt.workload);
 		return 2;
 	}
+	if (pagefault)
+		opt.delay_ms = 0;
 	setvbuf(o, NULL, _IOLBF, 0);
 	printf("TAP version 13\n1..1\n");
 	psz = sysconf(_SC_PAGESIZE);
@@ -808,12 +974,18 @@ int main(int argc, char **argv)
 	} else {
 		dev_len = (size_t)opt.size_mb << 20;
 	}
-	if (!ret) {
-		dev_fd = nullb_open((dev_len >> 20) + 1, opt.delay_ms);
+	/* swapin: swap 4 times the mapping, never half full (vm_swap_full()) */
+	opt.backed = swapin;
+	if (!ret && !pagefault) {
+		dev_fd = nullb_open((dev_len >> 20) * (swapin ? 4 : 1) + 1, opt.delay_ms);
 		if (dev_fd < 0)
 			ret = -1;
 	}
-	if (!ret && strcmp(opt.workload, "memcg"))
+	if (!ret && swapin)
+		ret = swap_start();
+	if (!ret && swapin)
+		ret = swap_region(dev_len);
+	else if (!ret && strcmp(opt.workload, "memcg") && !pagefault)
 		ret = map_device();
 	if (!ret && !strcmp(opt.workload, "fork"))
 		ret = make_vmas(opt.vmas);
@@ -821,6 +993,39 @@ int main(int argc, char **argv)
 
 	if (ret) {
 		/* nothing to do */
+	} else if (swapin || pagefault) {
+		pthread_attr_t attr;
+
+		pthread_attr_init(&attr);
+		pthread_attr_setstacksize(&attr, 64 * 1024);
+		if (swapin)
+			ret = start_faulters(false);
+		for (c = 0; pagefault && !ret && c < opt.threads; c++)
+			if (pthread_create(&faulters[c].thread, &attr, pagefault_fn, &faulters[c]))
+				ret = fail("pthread_create: %s", strerror(errno));
+		while (pagefault && !ret && atomic_load(&ready) < opt.threads)
+			usleep(1000);
+		if (!ret)
+			ret = vmstat(vs0);
+		if (!ret) {
+			long long t0 = now_ns();
+
+			atomic_store(&go, 1);
+			usleep((useconds_t)(opt.duration * 1e6));
+			c = join_faulters(&ops, &majflt, &min_ops);
+			secs = (now_ns() - t0) / 1e9;
+			vmstat(vs1);
+			has_faults = true;
+			if (c == EIO)
+				ret = fail("a page read back from swap lost its contents");
+			else if (c)
+				ret = fail("a thread failed: %s", strerror(c));
+			else if (min_ops == 0)
+				ret = fail("a thread made no progress in %.1f s", secs);
+		}
+		if (swapin)
+			munmap(dev_map, dev_len);	/* frees the swap entries */
+		swap_stop();
 	} else if (!strcmp(opt.workload, "memcg")) {
 		pthread_attr_t attr;
 
@@ -886,7 +1091,7 @@ int main(int argc, char **argv)
 					majflt += faulters[c].majflt;
 				}
 			} else {
-				join_faulters(&ops, &majflt);
+				join_faulters(&ops, &majflt, &min_ops);
 			}
 			secs = (now_ns() - t0) / 1e9;
 			vmstat(vs1);
@@ -920,6 +1125,10 @@ int main(int argc, char **argv)
 		fprintf(o, ",\"memcg\":{\"rounds\":%ld,\"rounds_per_s\":%.2f,"
 			"\"min_thread_rounds\":%ld,\"max_gap_ms\":%.1f}", rounds,
 			secs > 0 ? rounds / secs : 0, min_rounds, max_gap / 1e6);
+	if (swapin)
+		fprintf(o, ",\"swapin\":{\"swapins\":%ld,\"swapins_per_s\":%.1f,"
+			"\"min_thread_reads\":%lld}", majflt,
+			secs > 0 ? majflt / secs : 0, min_ops);
 	if (acq >= 0)
 		fprintf(o, ",\"mmap_lock\":{\"acquisitions\":%ld,\"per_major\":%.4f}", acq,
 			majflt ? (double)acq / majflt : 0);
