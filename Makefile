@@ -29,7 +29,8 @@ help:
 	@echo '                     with every test: KUnit, vma_retry, the race stress, regress'
 	@echo '  make bench ARCH=a  benchmark: base vs series vs holding the VMA lock across I/O,'
 	@echo '                     tables and plots in out/bench/ (BOOTS=N, HOLD_PATCH=FILE;'
-	@echo '                     BENCH_QUICK=1: one quick boot of the series test kernel)'
+	@echo '                     BENCH_QUICK=1: one quick boot of the series test kernel;'
+	@echo '                     BUILD_ONLY=1: build the kernels, boot nothing)'
 	@echo '  make send          prepare the mail from you (git user.name/user.email, or'
 	@echo '                     SEND_NAME= SEND_EMAIL=) in out/send, with get_maintainer; never sends'
 	@echo '  make clean         remove out/ and the build trees (keeps ccache and the base tree)'
@@ -92,7 +93,8 @@ stress: need-arch
 
 bench: need-arch
 	$(S)/apply-series.sh
-	$(S)/bench.sh $(if $(BENCH_QUICK),--quick) $(if $(BOOTS),--boots $(BOOTS)) \
+	$(S)/bench.sh $(if $(BENCH_QUICK),--quick) $(if $(BUILD_ONLY),--build-only) \
+		$(if $(BOOTS),--boots $(BOOTS)) \
 		$(if $(HOLD_PATCH),--hold-patch $(HOLD_PATCH)) $(ARCH)
 
 send:

@@ -8,7 +8,7 @@ set -euo pipefail
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 [--quick] [--boots N] [--hold-patch FILE] ARCH
+Usage: $0 [--quick] [--build-only] [--boots N] [--hold-patch FILE] ARCH
 
 Builds three kernels of ARCH from the pinned base (or KERNEL_TREE's base)
 in one configuration (the test kernel's, without the KUnit suite: KUNIT=0
@@ -28,6 +28,10 @@ scripts/bench-report.py: tables on stdout, samples.csv, summary.json,
 tables.txt and PNG plots in out/bench/ARCH (out/bench/ARCH-hold-patch with
 --hold-patch).
 
+--build-only: build the three kernels and initramfs images, boot nothing
+(so that the builds can run while the machine is busy, and the boots later,
+on an idle machine).
+
 --quick (BENCH_QUICK=1 of make bench; make check runs it): one boot of the
 already built series test kernel of ARCH (make build), with its test
 initramfs when that is there (it has vma_bench too), with the plan
@@ -43,11 +47,12 @@ Exit status: 0 done, 1 a benchmark run failed, 2 usage, 3 infrastructure.
 EOF_USAGE
 }
 
-quick='' boots=3 hold_patch=''
+quick='' build_only='' boots=3 hold_patch=''
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
 	--quick) quick=1; shift ;;
+	--build-only) build_only=1; shift ;;
 	--boots)
 		[[ ${2:-} =~ ^[1-9][0-9]*$ ]] || usage_error "--boots needs a positive number"
 		boots=$2
@@ -145,6 +150,7 @@ for k in base series hold; do
 	printf '%s: %s at %s\n' "$k" "${tree[$k]}" "$(git -C "${tree[$k]}" rev-parse --short HEAD)" \
 		>>"$out/kernels.txt"
 done
+[[ -z $build_only ]] || exit 0
 
 order=(base series hold)
 for ((b = 1; b <= boots; b++)); do
