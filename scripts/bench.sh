@@ -19,7 +19,8 @@ of scripts/build-kernel.sh):
           I/O: selftests/bench/hold-vma-lock-across-io.patch (benchmark
           only, not part of the series), or FILE (--hold-patch, e.g. your
           own copy of the posted RFC, applied with patch -p1 --fuzz=3; it
-          must apply), in the worktree \$VMA_RETRY_CACHE/src/hold
+          must apply), in the worktree \$VMA_RETRY_CACHE/src/hold (with
+          --hold-patch: src/hold-patch, built apart from the emulation)
 Then it boots them N times each (default 3), in a rotating order (base
 series hold, series hold base, ...), each boot running the plan
 selftests/bench/plan-full with the guest program selftests/bench/vma_bench.c
@@ -113,13 +114,16 @@ fi
 repo=$(kernel_tree)
 rev=$(base_rev)
 base=$VMA_RETRY_CACHE/src/base
-hold=$VMA_RETRY_CACHE/src/hold
+# A --hold-patch kernel has its own tree and build, so that it does not
+# make the emulation's stale (nor the other way round).
+htag=hold${hold_patch:+-patch}
+hold=$VMA_RETRY_CACHE/src/$htag
 is_worktree_of "$base" "$repo" || new_worktree "$base" "$repo" "$rev"
 git -C "$base" checkout -q -f --detach "$rev"
 [[ -n $hold_patch ]] || hold_patch=$VMA_RETRY_ROOT/selftests/bench/hold-vma-lock-across-io.patch
 # The hold tree is the base plus the patch; it is made again only when the
 # patch or the base changed (touching its files would rebuild mm/).
-stamp=$VMA_RETRY_CACHE/build/hold-tree.stamp
+stamp=$VMA_RETRY_CACHE/build/$htag-tree.stamp
 want="$(git -C "$repo" rev-parse "$rev^{commit}") $(sha256sum <"$hold_patch" | cut -d' ' -f1)"
 if ! is_worktree_of "$hold" "$repo" || [[ $(cat "$stamp" 2>/dev/null) != "$want" ]] ||
 	[[ $(git -C "$hold" rev-parse HEAD) != "${want%% *}" ]]; then
@@ -141,11 +145,11 @@ fi
 printf 'hold kernel: %s (sha256 %s)\n' "$hold_patch" "$(sha256sum <"$hold_patch" | cut -c1-16)" \
 	>"$out/kernels.txt"
 
-declare -A tree=([base]=$base [series]=$applied [hold]=$hold) image initrd
+declare -A tree=([base]=$base [series]=$applied [hold]=$hold) tag=([hold]=$htag) image initrd
 for k in base series hold; do
-	image[$k]=$(KUNIT=0 SRC=${tree[$k]} BUILD_TAG=bench-$k stage "$A_NAME: $k kernel" \
+	image[$k]=$(KUNIT=0 SRC=${tree[$k]} BUILD_TAG=bench-${tag[$k]:-$k} stage "$A_NAME: $k kernel" \
 		"$S/build-kernel.sh" "$A_NAME")
-	initrd[$k]=$(SRC=${tree[$k]} BUILD_TAG=bench-$k stage "$A_NAME: $k initramfs" \
+	initrd[$k]=$(SRC=${tree[$k]} BUILD_TAG=bench-${tag[$k]:-$k} stage "$A_NAME: $k initramfs" \
 		"$S/build-initramfs.sh" --bench --out "$out/initramfs-$k.cpio" "$A_NAME")
 	printf '%s: %s at %s\n' "$k" "${tree[$k]}" "$(git -C "${tree[$k]}" rev-parse --short HEAD)" \
 		>>"$out/kernels.txt"
