@@ -47,7 +47,7 @@ read -r -a arches <<<"${ARCHES:-$(all_arches | tr '\n' ' ')}"
 # What a passing run proved, as one hash: same inputs, same result.
 key=$({
 	printf '%s\n' "${commits[@]}" "${arches[@]}"
-	cat "$VMA_RETRY_ROOT"/configs/* "$0" "$VMA_RETRY_ROOT/scripts/build-kernel.sh"
+	cat "$VMA_RETRY_ROOT"/configs/* "$0" "$VMA_RETRY_ROOT"/scripts/{build-kernel.sh,lib.sh}
 	for a in "${arches[@]}"; do
 		load_arch "$a"
 		"${A_CC%% *}" --version 2>/dev/null | head -1
@@ -110,13 +110,14 @@ for c in "${commits[@]}"; do
 			fi
 		fi
 		if ((${#tests[@]})); then
-			sysroot=
-			[[ $A_TOOLCHAIN == llvm ]] && sysroot=$("$VMA_RETRY_ROOT/scripts/loong64-sysroot.sh")
-			# shellcheck disable=SC2206
-			gcc_cmd=(${A_USER_TARGET//@SYSROOT@/$sysroot})
+			# The initramfs's recipe, against this commit's UAPI headers.
+			guest_cc
+			hdr=$VMA_RETRY_CACHE/build/headers-bisect-$A_NAME
+			guest_headers "$wt" "$hdr"
 			for t in "${tests[@]}"; do
-				if ! "${gcc_cmd[@]}" -static -O2 -Wall -pthread -I "$wt/tools/testing/selftests" \
-					-I "$wt/$(dirname "$t")" -c -o /dev/null "$wt/$t" 2>"$VMA_RETRY_CACHE/build/bisect-test.log"; then
+				guest_test_flags "$wt" "$hdr" "$wt/$t"
+				if ! "${GUEST_CC[@]}" "${GUEST_TEST_FLAGS[@]}" -c -o /dev/null "$wt/$t" \
+					2>"$VMA_RETRY_CACHE/build/bisect-test.log"; then
 					echo "bisect: $what: compiling $t failed:" >&2
 					head -10 "$VMA_RETRY_CACHE/build/bisect-test.log" >&2
 					rc=1

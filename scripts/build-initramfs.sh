@@ -47,51 +47,33 @@ check_toolchain
 SRC=${SRC:-$VMA_RETRY_CACHE/src/applied}
 TEST_SRC=${TEST_SRC:-$SRC}
 [[ -f $TEST_SRC/Makefile ]] || die "no kernel tree at $TEST_SRC: run 'make apply' (or set SRC=)"
-sysroot=
-if [[ $A_TOOLCHAIN == llvm ]]; then
-	sysroot=$("$VMA_RETRY_ROOT/scripts/loong64-sysroot.sh")
-fi
-# shellcheck disable=SC2206
-cc=(${A_USER_TARGET//@SYSROOT@/$sysroot})
-command -v "${cc[0]}" >/dev/null || die "$A_NAME: guest compiler '${cc[0]}' not found: install $A_PACKAGES (make setup)"
-cflags=(-static -O2 -g0 -Wall -D_GNU_SOURCE -pthread)
+guest_cc
 [[ -f $SRC/usr/gen_init_cpio.c ]] || die "no kernel tree at $SRC"
 
 label=$A_NAME${BUILD_TAG:+-$BUILD_TAG}
 work=$VMA_RETRY_CACHE/build/initramfs-$label
 out=${out:-$work.cpio}
 rm -rf "$work"
-mkdir -p "$work/tests" "$work/include"
-# The tree's UAPI headers: the tests use syscalls and flags newer than the
-# C library's headers (PR_SET_MDWE, MAP_DROPPABLE, PROCMAP_QUERY, ...).
+mkdir -p "$work/tests"
 hdr=$VMA_RETRY_CACHE/build/headers-$A_NAME
-mkdir -p "$hdr"
-make -s -C "$TEST_SRC" O="$hdr" ARCH="$A_KARCH" INSTALL_HDR_PATH="$hdr/usr" headers_install ||
-	die "$A_NAME: headers_install in $TEST_SRC failed"
-# What tools/testing/selftests/mm/check_config.sh would generate without
-# liburing (cow and gup_longterm include it).
-: >"$work/include/local_config.h_gen"
+guest_headers "$TEST_SRC" "$hdr"
 case ${REGRESS:-auto} in
 auto) [[ -f $VMA_RETRY_ROOT/selftests/regress/$A_NAME ]] && regress=1 || regress=0 ;;
 0 | 1) regress=$REGRESS ;;
 *) usage_error "REGRESS must be 0, 1 or unset" ;;
 esac
-"${cc[@]}" "${cflags[@]}" -o "$work/init" "$VMA_RETRY_ROOT/selftests/init.c"
+"${GUEST_CC[@]}" -o "$work/init" "$VMA_RETRY_ROOT/selftests/init.c"
 # A no-op except for LoongArch binaries linked by lld 19 (see its --help).
 fix_irelative=("$VMA_RETRY_ROOT/scripts/fix-irelative.py")
 "${fix_irelative[@]}" "$work/init" >/dev/null
 
-# The one recipe for a guest program: compile_guest NAME SOURCE... makes
-# /tests/NAME, against the tree's UAPI headers and kselftest's headers.
-# -fmacro-prefix-map: tests that name files after __FILE__ create them in
-# their working directory, not under a host path.
+# compile_guest NAME SOURCE... makes /tests/NAME (lib.sh has the recipe).
 compile_guest() {
-	local name=$1 main_dir
+	local name=$1
 	shift
-	main_dir=$(dirname "$1")
-	if ! "${cc[@]}" "${cflags[@]}" -isystem "$hdr/usr/include" -I "$work/include" \
-		-I "$TEST_SRC/tools/testing/selftests" -I "$main_dir" -fmacro-prefix-map="$main_dir/=" \
-		-o "$work/tests/$name" "$@" -lrt -lm 2>"$work/$name.log"; then
+	guest_test_flags "$TEST_SRC" "$hdr" "$1"
+	if ! "${GUEST_CC[@]}" "${GUEST_TEST_FLAGS[@]}" -o "$work/tests/$name" "$@" -lrt -lm \
+		2>"$work/$name.log"; then
 		cat "$work/$name.log" >&2
 		die "$A_NAME: compiling $name failed"
 	fi

@@ -164,6 +164,41 @@ check_toolchain() {
 
 build_dir() { printf '%s\n' "$VMA_RETRY_CACHE/build/${1:-$A_NAME}"; }
 
+# The one recipe for a guest program of the loaded arch.
+# guest_cc: the compiler command and flags into the array GUEST_CC (static,
+# the arch's target from configs/arches).
+guest_cc() {
+	local sysroot=''
+	[[ $A_TOOLCHAIN == llvm ]] && sysroot=$("$VMA_RETRY_ROOT/scripts/loong64-sysroot.sh")
+	read -r -a GUEST_CC <<<"${A_USER_TARGET//@SYSROOT@/$sysroot}"
+	command -v "${GUEST_CC[0]}" >/dev/null ||
+		die "$A_NAME: guest compiler '${GUEST_CC[0]}' not found: install $A_PACKAGES (make setup)"
+	GUEST_CC+=(-static -O2 -g0 -Wall -D_GNU_SOURCE -pthread)
+}
+# guest_test_flags TREE HEADERS MAIN-SOURCE: the flags of a test program
+# into the array GUEST_TEST_FLAGS: TREE's UAPI headers as installed in
+# HEADERS (guest_headers), kselftest's headers, the main source's directory,
+# and what tools/testing/selftests/mm/check_config.sh would generate without
+# liburing (cow and gup_longterm include it). -fmacro-prefix-map: tests that
+# name files after __FILE__ create them in their working directory, not
+# under a host path.
+guest_test_flags() {
+	local main_dir
+	main_dir=$(dirname "$3")
+	mkdir -p "$2/gen"
+	: >"$2/gen/local_config.h_gen"
+	GUEST_TEST_FLAGS=(-isystem "$2/usr/include" -I "$2/gen" -I "$1/tools/testing/selftests"
+		-I "$main_dir" -fmacro-prefix-map="$main_dir/=")
+}
+# guest_headers TREE HEADERS: install TREE's UAPI headers for the loaded
+# arch into HEADERS (the tests use syscalls and flags newer than the C
+# library's headers: PR_SET_MDWE, MAP_DROPPABLE, PROCMAP_QUERY, ...).
+guest_headers() {
+	mkdir -p "$2"
+	make -s -C "$1" O="$2" ARCH="$A_KARCH" INSTALL_HDR_PATH="$2/usr" headers_install ||
+		die "$A_NAME: headers_install in $1 failed"
+}
+
 # Elapsed-time wrapper for long stages.
 stage() {
 	local name=$1 t=$SECONDS rc=0
