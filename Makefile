@@ -4,6 +4,8 @@
 ARCH ?=
 SHELL := /bin/bash
 S := scripts
+# The arches, from the one reader of configs/arches (scripts/lib.sh).
+ARCHES_ALL := $(shell bash -c '. $(S)/lib.sh && all_arches' | tr '\n' ' ')
 
 .PHONY: help setup check lint apply series series-check build initramfs run \
 	kunit bisect-check regress-baseline bench stress send clean
@@ -35,8 +37,8 @@ help:
 	@echo '                     SEND_NAME= SEND_EMAIL=) in out/send, with get_maintainer; never sends'
 	@echo '  make clean         remove out/ and the build trees (keeps ccache and the base tree)'
 	@echo
-	@echo "Arches: $$(awk '!/^#/ && NF { printf "%s ", $$1 }' configs/arches)"
-	@echo 'Environment: KERNEL_TREE=, KERNEL_BASE=, BASE_PKG=, VMA_RETRY_CACHE=, DEBUG=1, JOBS=, SEND_NAME=, SEND_EMAIL=, BOOTS=, HOLD_PATCH=, BENCH_QUICK=1'
+	@echo "Arches: $(ARCHES_ALL)"
+	@echo 'Environment: KERNEL_TREE=, KERNEL_BASE=, BASE_PKG=, VMA_RETRY_CACHE=, DEBUG=1, JOBS=, SEND_NAME=, SEND_EMAIL=, BOOTS=, HOLD_PATCH=, BENCH_QUICK=1, BUILD_ONLY=1'
 
 setup:
 	$(S)/setup.sh
@@ -58,7 +60,7 @@ series-check:
 
 # Reject a missing or unknown ARCH before any work (no apply, no download).
 need-arch:
-	@arches="$$(awk '!/^#/ && NF { printf "%s ", $$1 }' configs/arches)"; \
+	@arches="$(ARCHES_ALL)"; \
 	if [ -z "$(ARCH)" ]; then echo "error: ARCH= is required; valid: $$arches" >&2; exit 2; fi; \
 	case " $$arches" in *" $(ARCH) "*) ;; *) echo "error: unknown ARCH '$(ARCH)'; valid: $$arches" >&2; exit 2 ;; esac
 

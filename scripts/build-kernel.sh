@@ -53,8 +53,6 @@ O=$(build_dir "$A_NAME${DEBUG:+-debug}${BUILD_TAG:+-$BUILD_TAG}")
 mkdir -p "$O"
 
 # KASAN is only worth its TCG cost where the arch has generic KASAN.
-kasan_arches=" x86_64 arm64 riscv loongarch powerpc s390 "
-
 frags=("$VMA_RETRY_ROOT/configs/common.config" "$VMA_RETRY_ROOT/configs/$A_NAME.config")
 # The KUnit suite's kunitconfig, less its debug options: those belong to
 # the DEBUG=1 variant, and turning them on would rebuild every object.
@@ -66,7 +64,7 @@ if [[ -f $kunitconfig && ${KUNIT:-1} == 1 ]]; then
 fi
 if [[ -n ${DEBUG:-} ]]; then
 	frags+=("$VMA_RETRY_ROOT/configs/debug.config")
-	[[ $kasan_arches == *" $A_NAME "* ]] && frags+=("$VMA_RETRY_ROOT/configs/kasan.config")
+	[[ $A_KASAN == yes ]] && frags+=("$VMA_RETRY_ROOT/configs/kasan.config")
 fi
 
 ccache_env "$SRC"

@@ -29,11 +29,15 @@ kunitconfig=$SRC/mm/tests/.kunitconfig
 ccache_env "$SRC"
 args=(--kunitconfig="$kunitconfig" --arch="$A_KUNIT_ARCH"
 	--build_dir="$(build_dir "kunit-$A_NAME")" --jobs="${JOBS:-$(nproc)}" --timeout=900)
-case $A_TOOLCHAIN in
-llvm) args+=(--make_options LLVM=-19 --make_options "CC=ccache clang-19") ;;
-native) args+=(--make_options "CC=ccache gcc") ;;
-*) args+=(--cross_compile="$A_TOOLCHAIN" --make_options "CC=ccache ${A_TOOLCHAIN}gcc") ;;
-esac
+# The toolchain as lib.sh made it for the kernel build (A_MAKE, A_CC).
+for m in "${A_MAKE[@]}"; do
+	case $m in
+	ARCH=*) ;;
+	CROSS_COMPILE=*) args+=(--cross_compile="${m#CROSS_COMPILE=}") ;;
+	*) args+=(--make_options "$m") ;;
+	esac
+done
+args+=(--make_options "CC=ccache $A_CC")
 # kunit.py always asks QEMU for "-accel kvm" first. On machines where
 # /dev/kvm exists but nested KVM fails at run time (these CI machines),
 # that aborts the run, so QEMU is reached through a wrapper that keeps only

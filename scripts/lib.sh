@@ -128,6 +128,13 @@ load_arch() {
 	A_LIST=$(trim "${f[10]}")
 	A_KERNEL_ARGS=$(trim "${f[11]:--}")
 	[[ $A_KERNEL_ARGS == - ]] && A_KERNEL_ARGS=
+	A_QEMU_PKG=$(trim "${f[12]:-}")
+	A_KASAN=$(trim "${f[13]:-}")
+	[[ $A_KASAN == yes || $A_KASAN == no ]] ||
+		die "configs/arches: $A_NAME: the kasan column is '$A_KASAN', not yes or no"
+	[[ -n $A_QEMU_PKG ]] || die "configs/arches: $A_NAME: no QEMU package"
+	[[ -f $VMA_RETRY_ROOT/configs/$A_NAME.config ]] ||
+		die "configs/arches: $A_NAME has no config fragment configs/$A_NAME.config"
 	if [[ $A_KERNEL_ARGS == *@HOST_TSC_KHZ@* ]]; then
 		local khz w args=()
 		khz=$(host_tsc_khz)
@@ -169,7 +176,7 @@ build_dir() { printf '%s\n' "$VMA_RETRY_CACHE/build/${1:-$A_NAME}"; }
 # the arch's target from configs/arches).
 guest_cc() {
 	local sysroot=''
-	[[ $A_TOOLCHAIN == llvm ]] && sysroot=$("$VMA_RETRY_ROOT/scripts/loong64-sysroot.sh")
+	[[ $A_USER_TARGET == *@SYSROOT@* ]] && sysroot=$("$VMA_RETRY_ROOT/scripts/loong64-sysroot.sh")
 	read -r -a GUEST_CC <<<"${A_USER_TARGET//@SYSROOT@/$sysroot}"
 	command -v "${GUEST_CC[0]}" >/dev/null ||
 		die "$A_NAME: guest compiler '${GUEST_CC[0]}' not found: install $A_PACKAGES (make setup)"

@@ -30,15 +30,16 @@ EOF_USAGE
 host_packages=(make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio kmod
 	python3 rsync xz-utils zstd git ccache shellcheck perl
 	python3-numpy python3-matplotlib)
-while read -r pkgs; do
+qemu_packages=()
+for a in $(all_arches); do
+	load_arch "$a"
 	# shellcheck disable=SC2206
-	host_packages+=($pkgs)
-done < <(awk -F'|' '!/^#/ && NF { print $9 }' "$ARCH_TABLE")
+	host_packages+=($A_PACKAGES)
+	[[ " ${qemu_packages[*]} " == *" $A_QEMU_PKG "* ]] || qemu_packages+=("$A_QEMU_PKG")
+done
 # Optional: to send what make send prepares (git send-email, or b4).
 send_packages=(git-email libmailtools-perl libemail-valid-perl libnet-smtp-ssl-perl
 	libauthen-sasl-perl libio-socket-ssl-perl b4)
-qemu_packages=(qemu-system-x86 qemu-system-arm qemu-system-ppc qemu-system-misc
-	qemu-system-s390x)
 
 if ! grep -qs '^ID=debian' /etc/os-release || ! grep -qs 'VERSION_CODENAME=bookworm' /etc/os-release; then
 	printf 'This is not a Debian 12 (bookworm) host. Install by hand:\n' >&2
