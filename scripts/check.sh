@@ -11,7 +11,8 @@ Usage: $0 [--help]
 
 Runs, in order: lint (shellcheck, checkpatch --strict of patches/), the test
 of the log judge (scripts/test-judge.sh: run-qemu.sh --rejudge on doctored
-small logs), the test of make send (scripts/send-check.sh: identity,
+small logs), the test of bad input and of the arch table
+(scripts/test-input.sh), the test of make send (scripts/send-check.sh: identity,
 recipients, base-commit, into a temporary directory), make apply,
 the drift check (patches/ = export of the applied branch), the bisect check
 (SKIP_BISECT=1 skips it, and is then reported as a failure), then for every
@@ -23,8 +24,8 @@ counting test cases: on every arch the KUnit cases, the cases of the
 required and optional programs and the regress cases, as run-qemu.sh counts
 them (its --help; a regress case that skipped on both kernels is skipped,
 init's self-check and the "(exit)" lines are not cases), one failure for an
-arch that failed without a failed case, and the lint, judge, send, drift,
-bisect and bench gates (one case each).
+arch that failed without a failed case, and the lint, judge, input, send,
+drift, bisect and bench gates (one case each).
 Exit status: 0 pass, 1 test failure, 3 infrastructure failure.
 EOF_USAGE
 }
@@ -58,6 +59,7 @@ note() { # note CODE: keep the worst exit status (infra > test failure)
 rm -f "$OUT/gates.summary"
 gate lint "$VMA_RETRY_ROOT/scripts/lint.sh" || true
 gate judge "$VMA_RETRY_ROOT/scripts/test-judge.sh" || true
+gate input "$VMA_RETRY_ROOT/scripts/test-input.sh" || true
 gate send "$VMA_RETRY_ROOT/scripts/send-check.sh" || true
 stage "apply the series" "$VMA_RETRY_ROOT/scripts/apply-series.sh" || { note $EXIT_INFRA; exit "$worst"; }
 gate drift "$VMA_RETRY_ROOT/scripts/export-series.sh" --check || true
