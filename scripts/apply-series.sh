@@ -41,7 +41,7 @@ mapfile -t patches < <(series_patches)
 ((${#patches[@]})) || die "patches/series lists no patches"
 [[ -n $upto ]] && patches=("${patches[@]:0:upto}")
 
-wt=$VMA_RETRY_CACHE/src/applied
+wt=$APPLIED_TREE
 stamp=$(cd "$VMA_RETRY_ROOT/patches" && cat "${patches[@]}" | sha256sum | cut -c1-16)
 stamp="$(git -C "$repo" rev-parse "$base^{commit}")-$stamp"
 if is_worktree_of "$wt" "$repo"; then

@@ -80,7 +80,7 @@ check_toolchain
 	die "Debian's python3-matplotlib and python3-numpy are needed (make setup)"
 
 S=$VMA_RETRY_ROOT/scripts
-applied=$VMA_RETRY_CACHE/src/applied
+applied=$APPLIED_TREE
 [[ -f $applied/Makefile ]] || die "no applied tree at $applied: run 'make apply'"
 out=$VMA_RETRY_ROOT/out/bench/$A_NAME${quick:+-quick}${hold_patch:+-hold-patch}
 rm -rf "$out"

@@ -37,7 +37,7 @@ EOF_USAGE
 case ${1:-} in -h | --help) usage; exit 0 ;; "") ;; *) usage_error "unexpected argument '$1'" ;; esac
 
 base=$(base_rev)
-applied=$VMA_RETRY_CACHE/src/applied
+applied=$APPLIED_TREE
 git -C "$applied" rev-parse -q --verify "refs/heads/$SERIES_BRANCH" >/dev/null ||
 	die "run 'make apply' first"
 mapfile -t commits < <(git -C "$applied" rev-list --reverse "$base..$SERIES_BRANCH")

@@ -44,7 +44,7 @@ done
 load_arch "$1"
 check_toolchain
 
-SRC=${SRC:-$VMA_RETRY_CACHE/src/applied}
+SRC=${SRC:-$APPLIED_TREE}
 TEST_SRC=${TEST_SRC:-$SRC}
 [[ -f $TEST_SRC/Makefile ]] || die "no kernel tree at $TEST_SRC: run 'make apply' (or set SRC=)"
 guest_cc

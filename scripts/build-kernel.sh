@@ -47,7 +47,7 @@ done
 load_arch "$1"
 check_toolchain
 
-SRC=${SRC:-$VMA_RETRY_CACHE/src/applied}
+SRC=${SRC:-$APPLIED_TREE}
 [[ -f $SRC/Makefile ]] || die "no kernel tree at $SRC: run 'make apply' (or set SRC=)"
 O=$(build_dir "$A_NAME${DEBUG:+-debug}${BUILD_TAG:+-$BUILD_TAG}")
 mkdir -p "$O"

@@ -33,7 +33,7 @@ while (($#)); do
 	esac
 done
 
-wt=$VMA_RETRY_CACHE/src/applied
+wt=$APPLIED_TREE
 git -C "$wt" rev-parse -q --verify "refs/heads/$SERIES_BRANCH" >/dev/null ||
 	die "no branch $SERIES_BRANCH in $wt: run 'make apply' first"
 base=$(base_rev)

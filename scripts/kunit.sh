@@ -22,7 +22,7 @@ case ${1:-} in -h | --help) usage; exit 0 ;; esac
 load_arch "$1"
 shift
 check_toolchain
-SRC=${SRC:-$VMA_RETRY_CACHE/src/applied}
+SRC=${SRC:-$APPLIED_TREE}
 kunitconfig=$SRC/mm/tests/.kunitconfig
 [[ -f $kunitconfig ]] || die "$kunitconfig not found: is the series applied (make apply)?"
 

@@ -16,6 +16,9 @@ BASE_PKG_VERSION=${BASE_PKG_VERSION:-7.3~rc7-1~exp1}
 BASE_PKG_SUITE=${BASE_PKG_SUITE:-experimental}
 BASE_TAG=vma-retry-base-v7.3-rc7
 SERIES_BRANCH=vma-retry
+# The applied tree: the base plus patches/ on $SERIES_BRANCH, a worktree
+# made by apply-series.sh (make apply); every other stage reads it.
+APPLIED_TREE=$VMA_RETRY_CACHE/src/applied
 
 # The project identity: it signs off the patches and commits the base tree.
 VMA_RETRY_NAME="vma-retry project"

@@ -94,7 +94,7 @@ done
 (($# == 1)) || usage_error "one ARCH expected (see --help)"
 load_arch "$1"
 
-SRC=${SRC:-$VMA_RETRY_CACHE/src/applied}
+SRC=${SRC:-$APPLIED_TREE}
 label=$A_NAME${DEBUG:+-debug}${BUILD_TAG:+-$BUILD_TAG}
 OUT=${OUT:-$VMA_RETRY_ROOT/out}
 mkdir -p "$OUT"
