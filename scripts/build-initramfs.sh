@@ -93,13 +93,9 @@ spec=$work/cpio.spec
 	echo "file /init $work/init 0755 0 0"
 } >"$spec"
 while IFS='|' read -r name timeout req sources args; do
-	name=$(echo "$name" | xargs)
-	[[ -z $name || $name == \#* ]] && continue
 	if [[ -n ${TESTS:-} && ",$TESTS," != *",$name,"* ]]; then
 		continue
 	fi
-	timeout=$(echo "$timeout" | xargs)
-	req=$(echo "$req" | xargs)
 	[[ $req == regress && $regress == 0 ]] && continue
 	read -r -a srcs <<<"$sources"
 	# A bare file name is in the main source's directory.
@@ -116,8 +112,8 @@ while IFS='|' read -r name timeout req sources args; do
 		continue
 	fi
 	compile_guest "$name" "${srcs[@]/#/$TEST_SRC/}"
-	echo "$name $timeout $req $(echo "$args" | xargs)" >>"$work/tests/list"
-done < <([[ -n $bench_only ]] || grep -v '^#' "$VMA_RETRY_ROOT/selftests/tests")
+	echo "$name $timeout $req $args" >>"$work/tests/list"
+done < <([[ -n $bench_only ]] || test_rows)
 echo "file /tests/list $work/tests/list 0644 0 0" >>"$spec"
 # The benchmark program and its plans.
 compile_guest vma_bench "$VMA_RETRY_ROOT/selftests/bench/vma_bench.c"

@@ -96,12 +96,17 @@ ccache_env() { # SRC
 	export CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$1 CCACHE_DEPEND=1
 }
 
+# The one reader of selftests/tests: its rows, fields trimmed and inner
+# blanks squeezed, "name|timeout|kind|sources|arguments", one per line.
+test_rows() {
+	awk -F'|' '!/^#/ && NF {
+		for (i = 1; i <= 5; i++) { gsub(/^[ \t]+|[ \t]+$/, "", $i); gsub(/[ \t]+/, " ", $i) }
+		print $1 "|" $2 "|" $3 "|" $4 "|" $5 }' "$VMA_RETRY_ROOT/selftests/tests"
+}
+
 # The names of the rows of selftests/tests of one kind (required, optional,
 # regress), one per line.
-tests_of_kind() {
-	awk -F'|' -v k="$1" '!/^#/ && NF { gsub(/ /, "", $1); gsub(/ /, "", $3); if ($3 == k) print $1 }' \
-		"$VMA_RETRY_ROOT/selftests/tests"
-}
+tests_of_kind() { test_rows | awk -F'|' -v k="$1" '$3 == k { print $1 }'; }
 
 # ---- the per-arch table (configs/arches) ----------------------------------
 ARCH_TABLE=$VMA_RETRY_ROOT/configs/arches
