@@ -34,7 +34,7 @@ case ${1:-} in -h | --help) usage; exit 0 ;; "") ;; *) usage_error "unexpected a
 OUT=${OUT:-$VMA_RETRY_ROOT/out}
 export OUT
 mkdir -p "$OUT"
-rm -f "$OUT"/*.summary
+rm -f "$OUT"/*.summary "$OUT"/*.result.json
 worst=0
 gates_pass=0 gates_fail=0
 gate() { # gate NAME CMD...: a check that counts as one test case
@@ -108,7 +108,17 @@ for a in "${arches[@]}"; do
 	cat "$OUT/$a.summary"
 	# Test cases, as run-qemu.sh counts them (see its --help): KUnit cases,
 	# the cases of the required and optional programs, regress cases.
-	read -r kp kf ks sp sf ss rp rf rs < <(sed -E -n 's/.*kunit ([0-9]+)\/([0-9]+)\/([0-9]+) +selftests ([0-9]+)\/([0-9]+)\/([0-9]+) +regress ([0-9]+)\/([0-9]+)\/([0-9]+).*/\1 \2 \3 \4 \5 \6 \7 \8 \9/p' "$OUT/$a.summary" | grep . || echo "0 0 0 0 1 0 0 0 0")
+	# An arch without a result file (its build failed) has no cases.
+	kp=0 kf=0 ks=0 sp=0 sf=0 ss=0 rp=0 rf=0 rs=0
+	if [[ -f $OUT/$a.result.json ]]; then
+		read -r kp kf ks sp sf ss rp rf rs < <(/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(*(d[k][f] for k in ("kunit", "selftests", "regress") for f in ("pass", "fail", "skip")))' \
+			"$OUT/$a.result.json")
+	elif ((result[$a] == 0)); then
+		result[$a]=$EXIT_INFRA
+	fi
 	pass=$((pass + kp + sp + rp))
 	failed=$((failed + kf + sf + rf))
 	skipped=$((skipped + ks + ss + rs))

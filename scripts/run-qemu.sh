@@ -25,7 +25,8 @@ top-level plan and each program's nested plan must match the results it
 reports), the regression guard (selftests/regress/README) and kernel splats
 (WARNING, BUG, kernel BUG at, Oops, Internal error, Unable to handle kernel,
 lockdep, KASAN, RCU stall, soft lockup, hung task, panic). Prints one summary
-line, also saved as out/ARCH.summary:
+line, also saved as out/ARCH.summary, and the same counts as JSON in
+out/ARCH.result.json (what make check adds up):
   ARCH verdict kunit p/f/s  selftests p/f/s  regress p/f/s  splats N  Ts
 counting test cases: KUnit cases; the cases of the required and optional
 programs (a program that failed without a failed case counts one failure, a
@@ -102,6 +103,8 @@ mkdir -p "$OUT"
 OUT=$(cd "$OUT" && pwd)
 logf=${opt_log:-$OUT/$label.log}
 summary=$OUT/$label.summary
+result=$OUT/$label.result.json
+rm -f "$result"
 if [[ -n ${REJUDGE:-} && -z $rejudge ]]; then
 	[[ -f $logf ]] || die "REJUDGE=1: no $logf"
 	rejudge=$logf
@@ -443,6 +446,10 @@ printf -v line '%-10s %-6s kunit %d/%d/%d  selftests %d/%d/%d  regress %d/%d/%d 
 	"$label" "$verdict" "$ku_pass" "$ku_fail" "$ku_skip" "$st_pass" "$st_fail" "$st_skip" "$rg_pass" "$rg_fail" "$rg_skip" \
 	"$splats" "$secs" "${reasons:+  (${reasons[*]})}"
 printf '%s\n' "$line" | tee "$summary"
+# The same counts as data, for check.sh (the summary line is for people).
+printf '{"arch":"%s","verdict":"%s","kunit":{"pass":%d,"fail":%d,"skip":%d},"selftests":{"pass":%d,"fail":%d,"skip":%d},"regress":{"pass":%d,"fail":%d,"skip":%d},"splats":%d,"seconds":%d}\n' \
+	"$label" "$verdict" "$ku_pass" "$ku_fail" "$ku_skip" "$st_pass" "$st_fail" "$st_skip" "$rg_pass" "$rg_fail" "$rg_skip" \
+	"$splats" "$secs" >"$result"
 if [[ $verdict != pass ]]; then
 	# The output of each failed case of the required and optional programs
 	# (the harness prints why between "RUN" and "not ok"), at most 40 lines.
