@@ -206,11 +206,13 @@ guest_test_flags() {
 		-I "$main_dir" -fmacro-prefix-map="$main_dir/=")
 }
 # guest_headers TREE HEADERS: install TREE's UAPI headers for the loaded
-# arch into HEADERS (the tests use syscalls and flags newer than the C
+# arch into HEADERS, under a lock (the tests use syscalls and flags newer than the C
 # library's headers: PR_SET_MDWE, MAP_DROPPABLE, PROCMAP_QUERY, ...).
 guest_headers() {
 	mkdir -p "$2"
-	make -s -C "$1" O="$2" ARCH="$A_KARCH" INSTALL_HDR_PATH="$2/usr" headers_install ||
+	# (two builds at once, e.g. make bench BUILD_ONLY=1 beside another,
+	# would race on the same directory)
+	flock "$2.lock" make -s -C "$1" O="$2" ARCH="$A_KARCH" INSTALL_HDR_PATH="$2/usr" headers_install ||
 		die "$A_NAME: headers_install in $1 failed"
 }
 

@@ -400,28 +400,56 @@ static void *faulter_fn(void *arg)
 
 static struct faulter faulters[MAX_THREADS];
 
+/*
+ * Starts @n threads of @fn, the i-th with the argument @args + i * @size (a
+ * struct whose first member is its pthread_t), and waits until all are
+ * ready.
+ */
+static int spawn(int n, void *(*fn)(void *), void *args, size_t size)
+{
+	pthread_attr_t attr;
+	int i;
+
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	for (i = 0; i < n; i++) {
+		void *a = (char *)args + i * size;
+		pthread_t t;
+
+		if (pthread_create(&t, &attr, fn, a))
+			return fail("pthread_create: %s", strerror(errno));
+		*(pthread_t *)a = t;
+	}
+	while (atomic_load(&ready) < n)
+		usleep(1000);
+	return 0;
+}
+
+/* Lets the threads go and sleeps for --duration; the start time. */
+static long long go_for_duration(void)
+{
+	long long t0 = now_ns();
+
+	atomic_store(&go, 1);
+	usleep((useconds_t)(opt.duration * 1e6));
+	return t0;
+}
+
 static int start_faulters(bool once)
 {
 	size_t slice = dev_len / psz / (opt.threads ? opt.threads : 1);
-	pthread_attr_t attr;
 	int i;
 
 	/* samevma: the last page is the writer's, no faulter touches it */
 	if (!strcmp(opt.workload, "samevma") && slice * opt.threads == dev_len / psz)
 		slice--;
-	pthread_attr_init(&attr);
-	pthread_attr_setstacksize(&attr, 64 * 1024);
 	for (i = 0; i < opt.threads; i++) {
 		faulters[i].first = i * slice;
 		faulters[i].npages = slice;
 		faulters[i].seed = 1234 + i;
 		faulters[i].once = once;
-		if (pthread_create(&faulters[i].thread, &attr, faulter_fn, &faulters[i]))
-			return fail("pthread_create: %s", strerror(errno));
 	}
-	while (atomic_load(&ready) < opt.threads)
-		usleep(1000);
-	return 0;
+	return spawn(opt.threads, faulter_fn, faulters, sizeof(*faulters));
 }
 
 /* Joins them; the first error of a thread, and the fewest ops of one. */
@@ -994,24 +1022,15 @@ int main(int argc, char **argv)
 	if (ret) {
 		/* nothing to do */
 	} else if (swapin || pagefault) {
-		pthread_attr_t attr;
-
-		pthread_attr_init(&attr);
-		pthread_attr_setstacksize(&attr, 64 * 1024);
 		if (swapin)
 			ret = start_faulters(false);
-		for (c = 0; pagefault && !ret && c < opt.threads; c++)
-			if (pthread_create(&faulters[c].thread, &attr, pagefault_fn, &faulters[c]))
-				ret = fail("pthread_create: %s", strerror(errno));
-		while (pagefault && !ret && atomic_load(&ready) < opt.threads)
-			usleep(1000);
+		else
+			ret = spawn(opt.threads, pagefault_fn, faulters, sizeof(*faulters));
 		if (!ret)
 			ret = vmstat(vs0);
 		if (!ret) {
-			long long t0 = now_ns();
+			long long t0 = go_for_duration();
 
-			atomic_store(&go, 1);
-			usleep((useconds_t)(opt.duration * 1e6));
 			c = join_faulters(&ops, &majflt, &min_ops);
 			secs = (now_ns() - t0) / 1e9;
 			vmstat(vs1);
@@ -1027,23 +1046,14 @@ int main(int argc, char **argv)
 			munmap(dev_map, dev_len);	/* frees the swap entries */
 		swap_stop();
 	} else if (!strcmp(opt.workload, "memcg")) {
-		pthread_attr_t attr;
-
 		ret = memcg_enter(dev_len / 4);
-		pthread_attr_init(&attr);
-		pthread_attr_setstacksize(&attr, 64 * 1024);
-		for (c = 0; !ret && c < opt.threads; c++)
-			if (pthread_create(&thrashers[c].thread, &attr, thrash_fn, &thrashers[c]))
-				ret = fail("pthread_create: %s", strerror(errno));
-		while (!ret && atomic_load(&ready) < opt.threads)
-			usleep(1000);
+		if (!ret)
+			ret = spawn(opt.threads, thrash_fn, thrashers, sizeof(*thrashers));
 		if (!ret)
 			ret = vmstat(vs0);
 		if (!ret) {
-			long long t0 = now_ns();
+			long long t0 = go_for_duration();
 
-			atomic_store(&go, 1);
-			usleep((useconds_t)(opt.duration * 1e6));
 			atomic_store(&stop, 1);
 			for (c = 0; c < opt.threads; c++) {
 				struct thrasher *t = &thrashers[c];
