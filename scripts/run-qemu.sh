@@ -104,7 +104,9 @@ OUT=$(cd "$OUT" && pwd)
 logf=${opt_log:-$OUT/$label.log}
 summary=$OUT/$label.summary
 result=$OUT/$label.result.json
-rm -f "$result"
+# (a --boot-only run judges and counts nothing: it leaves the judged run's
+# result alone, as make check's bench gate boots x86_64 after its run)
+[[ -n $boot_only ]] || rm -f "$result"
 if [[ -n ${REJUDGE:-} && -z $rejudge ]]; then
 	[[ -f $logf ]] || die "REJUDGE=1: no $logf"
 	rejudge=$logf
