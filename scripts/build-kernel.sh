@@ -52,7 +52,6 @@ SRC=${SRC:-$APPLIED_TREE}
 O=$(build_dir "$A_NAME${DEBUG:+-debug}${BUILD_TAG:+-$BUILD_TAG}")
 mkdir -p "$O"
 
-# KASAN is only worth its TCG cost where the arch has generic KASAN.
 frags=("$VMA_RETRY_ROOT/configs/common.config" "$VMA_RETRY_ROOT/configs/$A_NAME.config")
 # The KUnit suite's kunitconfig, less its debug options: those belong to
 # the DEBUG=1 variant, and turning them on would rebuild every object.
@@ -64,6 +63,7 @@ if [[ -f $kunitconfig && ${KUNIT:-1} == 1 ]]; then
 fi
 if [[ -n ${DEBUG:-} ]]; then
 	frags+=("$VMA_RETRY_ROOT/configs/debug.config")
+	# (KASAN where configs/arches says it works: its kasan column)
 	[[ $A_KASAN == yes ]] && frags+=("$VMA_RETRY_ROOT/configs/kasan.config")
 fi
 

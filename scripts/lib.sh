@@ -191,29 +191,28 @@ guest_cc() {
 	GUEST_CC+=(-static -O2 -g0 -Wall -D_GNU_SOURCE -pthread)
 }
 # guest_test_flags TREE HEADERS MAIN-SOURCE: the flags of a test program
-# into the array GUEST_TEST_FLAGS: TREE's UAPI headers as installed in
-# HEADERS (guest_headers), kselftest's headers, the main source's directory,
-# and what tools/testing/selftests/mm/check_config.sh would generate without
-# liburing (cow and gup_longterm include it). -fmacro-prefix-map: tests that
-# name files after __FILE__ create them in their working directory, not
-# under a host path.
+# into the array GUEST_TEST_FLAGS: TREE's UAPI headers and generated header
+# as installed in HEADERS (guest_headers), kselftest's headers and the main
+# source's directory. -fmacro-prefix-map: tests that name files after
+# __FILE__ create them in their working directory, not under a host path.
 guest_test_flags() {
 	local main_dir
 	main_dir=$(dirname "$3")
-	mkdir -p "$2/gen"
-	: >"$2/gen/local_config.h_gen"
 	GUEST_TEST_FLAGS=(-isystem "$2/usr/include" -I "$2/gen" -I "$1/tools/testing/selftests"
 		-I "$main_dir" -fmacro-prefix-map="$main_dir/=")
 }
 # guest_headers TREE HEADERS: install TREE's UAPI headers for the loaded
-# arch into HEADERS, under a lock (the tests use syscalls and flags newer than the C
-# library's headers: PR_SET_MDWE, MAP_DROPPABLE, PROCMAP_QUERY, ...).
+# arch into HEADERS, under a lock (the tests use syscalls and flags newer
+# than the C library's headers: PR_SET_MDWE, MAP_DROPPABLE, PROCMAP_QUERY,
+# ...), and in HEADERS/gen what tools/testing/selftests/mm/check_config.sh
+# would generate without liburing (cow and gup_longterm include it).
 guest_headers() {
-	mkdir -p "$2"
+	mkdir -p "$2/gen"
 	# (two builds at once, e.g. make bench BUILD_ONLY=1 beside another,
 	# would race on the same directory)
 	flock "$2.lock" make -s -C "$1" O="$2" ARCH="$A_KARCH" INSTALL_HDR_PATH="$2/usr" headers_install ||
 		die "$A_NAME: headers_install in $1 failed"
+	: >"$2/gen/local_config.h_gen"
 }
 
 # Elapsed-time wrapper for long stages.
