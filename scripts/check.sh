@@ -111,13 +111,11 @@ for a in "${arches[@]}"; do
 	# An arch without a result file (its build failed) has no cases.
 	kp=0 kf=0 ks=0 sp=0 sf=0 ss=0 rp=0 rf=0 rs=0
 	if [[ -f $OUT/$a.result.json ]]; then
-		read -r kp kf ks sp sf ss rp rf rs < <(/usr/bin/python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-print(*(d[k][f] for k in ("kunit", "selftests", "regress") for f in ("pass", "fail", "skip")))' \
-			"$OUT/$a.result.json")
+		read -r _ kp kf ks sp sf ss rp rf rs _ < <(result_counts "$OUT/$a.result.json")
 	elif ((result[$a] == 0)); then
+		# a run that passed but left no result: infrastructure
 		result[$a]=$EXIT_INFRA
+		note $EXIT_INFRA
 	fi
 	pass=$((pass + kp + sp + rp))
 	failed=$((failed + kf + sf + rf))

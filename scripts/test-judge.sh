@@ -85,11 +85,7 @@ cp "$fixture" "$tmp/asis.log"
 expect asis 0 "pass   kunit 21/0/0  selftests 12/0/0  regress 11/0/1  splats 0" x86_64
 # The result file has the summary's counts, as data (check.sh adds them up).
 checks=$((checks + 1))
-res=$(/usr/bin/python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-print(d["verdict"], *(d[k][f] for k in ("kunit", "selftests", "regress") for f in ("pass", "fail", "skip")), d["splats"])' \
-	"$tmp/out/x86_64.result.json" 2>&1 || true)
+res=$(result_counts "$tmp/out/x86_64.result.json" 2>&1 || true)
 if [[ $res != "pass 21 0 0 12 0 0 11 0 1 0" ]]; then
 	printf 'test-judge: FAIL: out/x86_64.result.json of asis: %s\n' "$res" >&2
 	fails=$((fails + 1))
