@@ -113,6 +113,16 @@ ARCH_TABLE=$VMA_RETRY_ROOT/configs/arches
 
 all_arches() { awk '!/^#/ && NF { print $1 }' "$ARCH_TABLE"; }
 
+# arch_values VAR: the distinct values of load_arch's VAR (e.g. A_LIST)
+# over all arches, one per line, in table order.
+arch_values() {
+	local a
+	for a in $(all_arches); do
+		load_arch "$a"
+		printf '%s\n' "${!1}"
+	done | awk '!seen[$0]++'
+}
+
 # Load one arch's row into A_* variables; unknown arch: exit 2 with the list.
 load_arch() {
 	local want=$1 line

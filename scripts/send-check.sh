@@ -64,11 +64,7 @@ refuses "example.com address" placeholder SEND_NAME="Jane Tester" SEND_EMAIL=jan
 refuses "email without @" "malformed sender email" SEND_NAME="Jane Tester" SEND_EMAIL=jane.kernel.test
 
 # ---- a run with a throwaway identity -----------------------------------------
-arch_lists=(linux-arch@vger.kernel.org)
-for a in $(all_arches); do
-	load_arch "$a"
-	[[ " ${arch_lists[*]} " == *" $A_LIST "* ]] || arch_lists+=("$A_LIST")
-done
+mapfile -t arch_lists < <(echo linux-arch@vger.kernel.org; arch_values A_LIST)
 mapfile -t patches < <(series_patches)
 
 # FILE without the lines of the identities (DROP, one per line), without

@@ -30,13 +30,10 @@ EOF_USAGE
 host_packages=(make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio kmod
 	python3 rsync xz-utils zstd git ccache shellcheck perl
 	python3-numpy python3-matplotlib)
-qemu_packages=()
-for a in $(all_arches); do
-	load_arch "$a"
-	# shellcheck disable=SC2206
-	host_packages+=($A_PACKAGES)
-	[[ " ${qemu_packages[*]} " == *" $A_QEMU_PKG "* ]] || qemu_packages+=("$A_QEMU_PKG")
-done
+# (the toolchain column holds several packages per arch)
+# shellcheck disable=SC2207
+host_packages+=($(arch_values A_PACKAGES))
+mapfile -t qemu_packages < <(arch_values A_QEMU_PKG)
 # Optional: to send what make send prepares (git send-email, or b4).
 send_packages=(git-email libmailtools-perl libemail-valid-perl libnet-smtp-ssl-perl
 	libauthen-sasl-perl libio-socket-ssl-perl b4)
