@@ -145,11 +145,12 @@ fi
 printf 'hold kernel: %s (sha256 %s)\n' "$hold_patch" "$(sha256sum <"$hold_patch" | cut -c1-16)" \
 	>"$out/kernels.txt"
 
-declare -A tree=([base]=$base [series]=$applied [hold]=$hold) tag=([hold]=$htag) image initrd
+declare -A tree=([base]=$base [series]=$applied [hold]=$hold) image initrd
+declare -A btag=([base]=bench-base [series]=bench-series [hold]=bench-$htag)
 for k in base series hold; do
-	image[$k]=$(KUNIT=0 SRC=${tree[$k]} BUILD_TAG=bench-${tag[$k]:-$k} stage "$A_NAME: $k kernel" \
+	image[$k]=$(KUNIT=0 SRC=${tree[$k]} BUILD_TAG=${btag[$k]} stage "$A_NAME: $k kernel" \
 		"$S/build-kernel.sh" "$A_NAME")
-	initrd[$k]=$(SRC=${tree[$k]} BUILD_TAG=bench-${tag[$k]:-$k} stage "$A_NAME: $k initramfs" \
+	initrd[$k]=$(SRC=${tree[$k]} BUILD_TAG=${btag[$k]} stage "$A_NAME: $k initramfs" \
 		"$S/build-initramfs.sh" --bench --out "$out/initramfs-$k.cpio" "$A_NAME")
 	printf '%s: %s at %s\n' "$k" "${tree[$k]}" "$(git -C "${tree[$k]}" rev-parse --short HEAD)" \
 		>>"$out/kernels.txt"

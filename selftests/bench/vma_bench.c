@@ -34,9 +34,9 @@
  *             (so that it is clean in swap); --threads readers read a
  *             random page of their slice, check it and MADV_PAGEOUT the
  *             page they read SWAP_LAG reads before (which frees it at once,
- *             no write; a page that was just swapped in is often not on the
- *             LRU yet, and MADV_PAGEOUT skips it), so that nearly every read
- *             is a swap-in: reads/s, swap-ins/s (the readers' major
+ *             no write; the lag keeps a page that was just swapped in, and
+ *             may not be on an LRU list yet, from being skipped), so that
+ *             nearly every read is a swap-in: reads/s, swap-ins/s (the readers' major
  *             faults); every reader must progress
  *   pagefault no I/O at all: each of --threads threads maps --slice-mb,
  *             writes every page once and unmaps it, in a loop (will-it-scale
@@ -793,14 +793,19 @@ static int swap_start(void)
 	off_t size = lseek(dev_fd, 0, SEEK_END);
 	/* version, last_page, nr_badpages */
 	unsigned int v[3] = { 1, size / psz - 1, 0 };
+	int ret = 0;
 
-	if (!hdr || size < (off_t)dev_len)
-		return fail("swap disk smaller than %zu bytes", dev_len);
+	if (!hdr)
+		return fail("out of memory");
 	memcpy(hdr + 1024, v, sizeof(v));
 	memcpy(hdr + psz - 10, "SWAPSPACE2", 10);
-	if (pwrite(dev_fd, hdr, psz, 0) != (ssize_t)psz || fsync(dev_fd))
-		return fail("writing the swap header: %s", strerror(errno));
+	if (size < (off_t)dev_len)
+		ret = fail("swap disk smaller than %zu bytes", dev_len);
+	else if (pwrite(dev_fd, hdr, psz, 0) != (ssize_t)psz || fsync(dev_fd))
+		ret = fail("writing the swap header: %s", strerror(errno));
 	free(hdr);
+	if (ret)
+		return ret;
 	/* one page per swap-in, as read-ahead off for the file workloads */
 	if (read_file(PAGE_CLUSTER, page_cluster, sizeof(page_cluster)) ||
 	    write_file(PAGE_CLUSTER, "0"))
