@@ -1,0 +1,608 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""Judge the console log of one test boot (scripts/run-qemu.sh's judge).
+
+Usage: judge-log.py --arch ARCH --label LABEL --log FILE --out DIR
+                    [--boot-only] [--seconds S] [--qemu-status RC]
+                    [--timeout S] [--t0 EPOCH] [--baseline FILE]
+                    [--required "a b"] [--regress "x y"] [--tests a,b]
+                    [--build-tag TAG] [--no-regress-rows]
+                    [--kunit-py FILE] [--kunit-suite S]
+
+Reads the console log once, into one structure: the kernel's part before
+the guest init starts (KUnit), the splat lines anywhere, and the guest
+init's KTAP (from '# vma-retry-init: start' to '# vma-retry-init: done'):
+its top-level plan and results, one per program of selftests/tests plus
+init's self-check, each with the program's own nested KTAP (plan, cases:
+ok, not ok or skip, description, and what a failed case printed). Every
+verdict and count comes from that structure; scripts/run-qemu.sh --help
+says what they are.
+
+Writes, in --out: LABEL.summary (the summary line, also on stdout),
+LABEL.result.json (the same counts, for make check), LABEL.regress (the
+regression guard's results, "program: ok|not ok|skip: description" and
+"program: (exit) ok|not ok|skip"; with --tests, LABEL.regress.want, the
+baseline's lines of those programs), LABEL.kunit.log (the log before the
+guest init), LABEL.kunit.json and LABEL.kunit.txt (kunit.py parse --json's
+output). On stderr: the diff of the regress results against the baseline,
+when they differ, and on a failure the output of each failed case of the
+required and optional programs and the last console lines.
+
+--boot-only judges only that the guest init finished (else 3) and that
+there is no splat (else 1), and writes nothing.
+
+Exit status: 0 pass, 1 test failure, 3 infrastructure failure (also when
+the log cannot be read), 2 usage.
+"""
+
+import argparse
+import collections
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+EXIT_PASS, EXIT_TESTFAIL, EXIT_USAGE, EXIT_INFRA = 0, 1, 2, 3
+
+# The guest init's own check (selftests/init.c): judged, not a test case.
+SELFCHECK = 'proc_vmstat_has_vma_lock_counters'
+INIT_START = '# vma-retry-init: start'
+INIT_DONE = '# vma-retry-init: done'
+
+# Kernel splats, anywhere in the log, with or without a Call Trace line:
+# warnings, BUG() ("kernel BUG at", riscv's "Kernel BUG", "Kernel bug
+# detected"), oopses (arm's and arm64's "Internal error:", s390's "Krnl
+# PSW"), bad kernel accesses, panics, lockdep, KASAN and UBSAN, RCU stalls,
+# soft and hard lockups, hung tasks (also "blocked in I/O wait for more
+# than"), and any stack dump.
+SPLAT_RE = re.compile(
+    'WARNING:|BUG:|kernel BUG at|Kernel BUG|Kernel bug detected|Oops'
+    '|Internal error:|Krnl PSW'
+    '|Kernel panic|Unable to handle kernel|general protection fault'
+    '|possible circular locking|possible recursive locking'
+    '|inconsistent lock state|suspicious RCU usage'
+    '|KASAN:|UBSAN:|rcu: INFO:|self-detected stall|detected stalls on CPUs'
+    '|soft lockup|hard LOCKUP'
+    '|INFO: task .* blocked.* for more than|blocked for more than'
+    '|Call Trace:|Call trace:')
+
+# The KTAP lines, as init prints them: its own results unindented, the
+# programs' (their plan, their cases, the harness's "#  RUN") indented by
+# four spaces. A result needs a blank after its number.
+TOP_PLAN_RE = re.compile(r'1\.\.([0-9]+)')
+TOP_RESULT_RE = re.compile(r'(ok|not ok) [0-9]+ ')
+CASE_PLAN_RE = re.compile(r'    1\.\.([0-9]+)')
+CASE_RESULT_RE = re.compile(r'    (ok|not ok) [0-9]+ ')
+CASE_RUN = '    #  RUN '
+SELFCHECK_RE = re.compile(r'(ok|not ok) [0-9]+ ' + SELFCHECK)
+# What a failed case's output is cut to.
+FAILED_CASE_LINES = 40
+
+
+def field(line, i):
+    """The i-th blank-separated field of a line (from 0, as awk splits)."""
+    f = line.replace('\t', ' ').split(' ')
+    f = [x for x in f if x]
+    return f[i] if i < len(f) else ''
+
+
+def split_lines(data):
+    """The lines of a file's bytes, each with its newline (the last one
+    may have none), as the text tools read them: only newlines split."""
+    raw = data.split(b'\n')
+    return [r + b'\n' for r in raw[:-1]] + ([raw[-1]] if raw[-1] else [])
+
+
+def text(raw_line):
+    return raw_line.rstrip(b'\n').decode('utf-8', 'surrogateescape')
+
+
+class Case:
+    """A nested KTAP result of a program."""
+
+    def __init__(self, line, output):
+        self.status = 'ok' if line.startswith('    ok') else 'not ok'
+        self.skip = '# SKIP' in line
+        # "ok 3 desc # SKIP reason" or "ok 3 # SKIP desc"
+        desc = re.sub(r'^    (ok|not ok) [0-9]+ *', '', line, count=1)
+        if self.skip:
+            reason = re.sub(r'.*# SKIP *', '', desc, count=1)
+            desc = re.sub(r' *# SKIP.*', '', desc, count=1) or reason
+        self.desc = desc
+        self.name = field(line, 2 if self.status == 'ok' else 3)
+        # What the harness printed between "#  RUN" and this result (not
+        # ok only); without a "#  RUN" before it, what the last one did.
+        self.output = output
+
+    def result(self):
+        """ok, not ok or skip, as the regression guard writes it."""
+        return 'skip' if self.skip else self.status
+
+
+class Program:
+    """A top-level KTAP result of the guest init with its nested KTAP."""
+
+    def __init__(self, line, plan, cases):
+        self.status = 'ok' if line.startswith('ok') else 'not ok'
+        self.skip = '# SKIP' in line
+        self.name = field(line, 2 if self.status == 'ok' else 3)
+        self.plan = plan            # None: no nested plan
+        self.cases = cases
+        self.passed = sum(1 for c in cases if not c.skip and c.status == 'ok')
+        self.failed = sum(1 for c in cases if not c.skip and c.status != 'ok')
+        self.skipped = sum(1 for c in cases if c.skip)
+
+    def result(self):
+        return 'skip' if self.status == 'ok' and self.skip else self.status
+
+
+class Log:
+    """One console log, read once, line by line."""
+
+    def __init__(self, path):
+        with open(path, 'rb') as f:
+            data = f.read()
+        # (the raw lines are kept for the KUnit part and the last lines)
+        self.raw = split_lines(data)
+        self.kunit_end = None       # the first line of the guest init
+        self.started = self.done = False
+        self.splats = []
+        # Init's KTAP.
+        self.top_plan = None        # its "1..N", the digits
+        self.top_results = 0
+        self.selfcheck_reported = False
+        self.programs = []
+        self.unfinished = []        # cases after the last program's result
+        self._in_ktap = False
+        self._plan = None
+        self._run_on, self._run_buf = False, []
+        for n, line in enumerate(text(r) for r in self.raw):
+            if self.kunit_end is None and INIT_START in line:
+                self.kunit_end = n
+            if SPLAT_RE.search(line):
+                self.splats.append(line)
+            if self._ktap_range(line):
+                self._ktap_line(line)
+        if self.kunit_end is None:
+            self.kunit_end = len(self.raw)
+
+    def _ktap_range(self, line):
+        """Is the line init's KTAP: from a start line to the next done
+        line, both included?"""
+        starts, ends = line.startswith(INIT_START), line.startswith(INIT_DONE)
+        self.started |= starts
+        self.done |= ends
+        if self._in_ktap:
+            self._in_ktap = not ends
+            return True
+        self._in_ktap = starts
+        return starts
+
+    def _ktap_line(self, line):
+        if line.startswith(CASE_RUN):
+            self._run_on, self._run_buf = True, []
+        if self._run_on:
+            self._run_buf.append(line)
+        m = TOP_PLAN_RE.match(line)
+        if m and self.top_plan is None:
+            self.top_plan = m.group(1)
+        m = CASE_PLAN_RE.match(line)
+        if m:
+            if self._plan is None:
+                self._plan = int(m.group(1))
+        elif CASE_RESULT_RE.match(line):
+            self._run_on = False
+            out = None if line.startswith('    ok') else self._run_buf[-FAILED_CASE_LINES:]
+            self.unfinished.append(Case(line, out))
+        elif TOP_RESULT_RE.match(line):
+            self.top_results += 1
+            self.selfcheck_reported |= bool(SELFCHECK_RE.fullmatch(line))
+            self.programs.append(Program(line, self._plan, self.unfinished))
+            self._plan, self.unfinished = None, []
+
+    def tail(self, n):
+        """The last n lines as bytes, as tail -n prints them."""
+        return b''.join(self.raw[-n:]) if n else b''
+
+    def cases(self):
+        for p in self.programs:
+            yield from p.cases
+        yield from self.unfinished
+
+
+class Judge:
+    """The verdict, its reasons and the counts."""
+
+    def __init__(self, args):
+        self.args = args
+        self.verdict = 'pass'
+        self.reasons = []
+        self.counts = {k: {'pass': 0, 'fail': 0, 'skip': 0}
+                       for k in ('kunit', 'selftests', 'regress')}
+
+    def fail(self, level, reason):
+        """level: test or infra"""
+        self.reasons.append(reason)
+        if level == 'infra':
+            self.verdict = 'infra'
+        elif self.verdict == 'pass':
+            self.verdict = 'fail'
+
+    def log(self, msg):
+        """As lib.sh's log: the seconds since --t0, on stderr."""
+        out_text(sys.stderr, '[%4ds] %s\n' % (int(time.time()) - self.args.t0, msg))
+
+    def status(self):
+        return {'pass': EXIT_PASS, 'fail': EXIT_TESTFAIL}.get(self.verdict, EXIT_INFRA)
+
+
+def out_bytes(stream, data):
+    stream.flush()
+    stream.buffer.write(data)
+    stream.buffer.flush()
+
+
+def out_text(stream, s):
+    out_bytes(stream, s.encode('utf-8', 'surrogateescape'))
+
+
+def write_lines(path, lines):
+    with open(path, 'wb') as f:
+        f.write(''.join(line + '\n' for line in lines).encode('utf-8', 'surrogateescape'))
+
+
+def read_lines(path):
+    with open(path, 'rb') as f:
+        return [text(r) for r in split_lines(f.read())]
+
+
+def judge_qemu(j, log):
+    """QEMU's exit status and the splats: the verdicts of every boot."""
+    a = j.args
+    if a.qemu_status in (124, 137):
+        j.fail('infra', f'timeout after {a.timeout} s')
+    elif a.qemu_status:
+        j.fail('infra', f'QEMU exited with status {a.qemu_status}')
+    if log.splats:
+        j.fail('test', f'{len(log.splats)} kernel splat line(s): {log.splats[0]}')
+
+
+def kunit_leaves(group):
+    for c in group['test_cases']:
+        yield c['status']
+    for s in group['sub_groups']:
+        yield from kunit_leaves(s)
+
+
+def judge_kunit(j, log):
+    """The part of the log before the guest init, parsed by the tree's
+    kunit.py into JSON; the cases are its leaf test cases. The suite must
+    be there: no KUnit output at all is an incomplete run (infra), a
+    missing suite, a parse error (a plan that does not match the cases), a
+    failed case or a failing kunit.py exit status a test failure. Only the
+    base kernel's run of the regression guard has no suite to judge."""
+    a = j.args
+    base = os.path.join(a.out, a.label)
+    if a.build_tag == 'base':
+        j.log(f'{a.label}: KUnit not judged: the base kernel has no '
+              f'{a.kunit_suite} suite (BUILD_TAG=base)')
+        return
+    if not os.path.isfile(a.kunit_py):
+        j.fail('infra', f'no {a.kunit_py} to parse the KUnit results with (SRC=)')
+        return
+    with open(base + '.kunit.log', 'wb') as f:
+        f.write(b''.join(log.raw[:log.kunit_end]))
+    if os.path.lexists(base + '.kunit.json'):
+        os.remove(base + '.kunit.json')
+    with open(base + '.kunit.txt', 'wb') as f:
+        krc = subprocess.run(
+            [sys.executable, a.kunit_py, 'parse', '--json=' + base + '.kunit.json',
+             base + '.kunit.log'], stdout=f, stderr=subprocess.STDOUT, check=False,
+            env=dict(os.environ, PYTHONDONTWRITEBYTECODE='1')).returncode
+    if krc < 0:
+        krc = 128 - krc             # killed by a signal: as the shell says it
+    try:
+        with open(base + '.kunit.json', encoding='utf-8') as f:
+            top = json.load(f)
+        st = list(kunit_leaves(top))
+        errors = top['misc']['errors']
+        in_suite = sum(len(list(kunit_leaves(s))) for s in top['sub_groups']
+                       if s['name'] == a.kunit_suite)
+    except Exception:       # pylint: disable=broad-except
+        j.fail('infra', f'kunit.py parse wrote no readable JSON (exit {krc}, '
+               f'see {base}.kunit.txt)')
+        return
+    k = j.counts['kunit']
+    k['pass'], k['skip'] = st.count('PASS'), st.count('SKIP')
+    k['fail'] = len(st) - k['pass'] - k['skip']
+    if not st:
+        j.fail('infra', 'no KUnit results in the console log')
+        return
+    if not in_suite:
+        j.fail('test', f'KUnit: suite {a.kunit_suite} not in the results')
+    if k['fail']:
+        j.fail('test', f'KUnit: {k["fail"]} failed')
+    if errors:
+        j.fail('test', f'KUnit: {errors} KTAP error(s) (see {base}.kunit.txt)')
+    if not k['pass']:
+        j.fail('test', 'KUnit: no test case passed')
+    if krc:
+        j.fail('test', f'KUnit: kunit.py parse exited {krc}')
+
+
+def judge_init(j, log):
+    """Init started and finished; its top-level plan ("1..N", one per
+    program plus its self-check) matches the results it printed."""
+    if not log.started:
+        j.fail('infra', 'the guest init never started (boot failure)')
+        return
+    if not log.done:
+        j.fail('infra', 'incomplete KTAP: the guest init did not finish')
+        return
+    if log.top_plan is None:
+        j.fail('infra', 'incomplete KTAP: no top-level plan from the guest init')
+    elif int(log.top_plan) != log.top_results:
+        j.fail('infra', f'incomplete KTAP: the guest init planned 1..{log.top_plan} '
+               f'but printed {log.top_results} result(s)')
+    if not log.selfcheck_reported:
+        j.fail('test', f'the guest self-check {SELFCHECK} did not report')
+
+
+def judge_selftests(j, log):
+    """The required and optional programs. A program's own KTAP cases are
+    what gets counted; a program that failed without failing a case
+    (crash, timeout, zero cases, all skipped, a plan that does not match)
+    counts one failure."""
+    a = j.args
+    s = j.counts['selftests']
+    for p in log.programs:
+        if p.name in a.regress:
+            continue                # the regression guard's
+        if p.name == SELFCHECK:
+            if p.result() != 'ok':
+                j.fail('test', f'the guest self-check {p.name} failed')
+            continue
+        n = len(p.cases)
+        why = []
+        if p.plan is not None and p.plan != n:
+            why.append(f'{p.name}: planned 1..{p.plan} but reported {n} case(s)')
+        if p.name in a.required:
+            if p.result() == 'skip':
+                why.append(f'required test {p.name} skipped')
+            elif n == 0:
+                why.append(f'required test {p.name} ran zero cases')
+            elif p.passed + p.failed == 0:
+                why.append(f'required test {p.name}: every case skipped')
+            elif p.plan is None:
+                why.append(f'required test {p.name} printed no KTAP plan')
+        s['pass'] += p.passed
+        s['fail'] += p.failed
+        s['skip'] += p.skipped
+        if p.result() == 'skip':
+            # Skipped without KTAP cases: one skipped case (a required one
+            # counts as the failure below instead).
+            if not (p.skipped or why):
+                s['skip'] += 1
+        elif p.status == 'ok':
+            # A program without KTAP cases is one case: its exit status.
+            if not (n or why):
+                s['pass'] += 1
+            if p.failed:
+                j.fail('test', f'{p.name}: {p.failed} case(s) failed')
+        else:
+            why.append(f'{p.name} failed')
+        for w in why:
+            j.fail('test', w)
+        if why and not p.failed:
+            s['fail'] += 1
+    if not a.tests_given and j.verdict != 'infra':
+        ran = {p.name for p in log.programs}
+        for r in a.required:
+            if r not in ran:
+                j.fail('test', f'required test {r} did not run')
+
+
+def regress_lines(a, log):
+    """The regression guard's results: one line per case and one per
+    program, of the regress programs asked for (--tests)."""
+    lines = []
+    for p in log.programs:
+        if p.name in a.regress and (not a.tests_given or p.name in a.tests):
+            lines += [f'{p.name}: {c.result()}: {c.desc}' for c in p.cases]
+            lines.append(f'{p.name}: (exit) {p.result()}')
+    return lines
+
+
+def regress_counts(want, got):
+    """Passed, failed and skipped cases of the results got against the
+    baseline's want, and how many lines differ. The same as on the base
+    kernel and ok = passed, the same and skip or not ok (on both kernels) =
+    skipped, a case (description) whose lines differ = failed (changed,
+    missing or new; a description that a program repeats counts as often
+    as it is repeated). The "(exit)" lines count as lines only."""
+    w, g = collections.Counter(want), collections.Counter(got)
+    same = w & g
+    passed = sum(c for line, c in same.items() if re.match(r'[^:]*: ok: ', line))
+    skipped = sum(c for line, c in same.items()
+                  if re.match(r'[^:]*: (skip|not ok): ', line))
+    # The lines in only one of them, by side (as comm -3 prints them: the
+    # second side's after a tab).
+    differ = [line for line, c in (w - g).items() for _ in range(c)]
+    differ += ['\t' + line for line, c in (g - w).items() for _ in range(c)]
+    lines = sum(1 for d in differ if d)
+    per = collections.Counter()
+    keys = set()
+    for d in differ:
+        if not d:
+            continue
+        f = d.split('\t')
+        side, line = (2 if len(f) > 1 else 1), f[-1]
+        if re.match(r'[^:]*: \(exit\) ', line):
+            continue
+        k = re.sub(r': (ok|not ok|skip): ', ': ', line, count=1)
+        per[k, side] += 1
+        keys.add(k)
+    failed = sum(max(per[k, 1], per[k, 2]) for k in keys)
+    return passed, failed, skipped, lines
+
+
+def judge_regress(j, log):
+    """The regression guard: upstream tests, case by case as on the base
+    kernel (selftests/regress/README)."""
+    a = j.args
+    base = os.path.join(a.out, a.label)
+    got = regress_lines(a, log)
+    write_lines(base + '.regress', got)
+    if a.build_tag == 'base':
+        return
+    # Results are expected on an arch with a baseline whenever the run
+    # includes regress rows (all rows, or --tests naming one); missing ones
+    # fail. Not judged: the base kernel recording its baseline (BUILD_TAG=
+    # base), and an initramfs built without the rows (--no-regress-rows,
+    # said here).
+    has_baseline = os.path.isfile(a.baseline)
+    expect = has_baseline and any(not a.tests_given or r in a.tests for r in a.regress)
+    if expect and a.no_regress_rows:
+        j.log(f'{a.label}: regress: not judged (REGRESS=0: the initramfs has no regress rows)')
+        expect = False
+    if not (expect or got):
+        return
+    if not has_baseline:
+        j.fail('test', f'regress: no baseline {a.baseline} '
+               f'(make regress-baseline ARCH={a.arch})')
+        return
+    want_file = a.baseline
+    want = read_lines(a.baseline)
+    if a.tests_given:
+        # With --tests, only the programs asked for, on both sides.
+        want = [line for line in want if line.split(': ', 1)[0] in a.tests]
+        want_file = base + '.regress.want'
+        write_lines(want_file, want)
+    r = j.counts['regress']
+    r['pass'], r['fail'], r['skip'], lines = regress_counts(want, got)
+    if not got:
+        j.fail('test', f'regress: no results in the console log, but {a.baseline} expects them')
+    elif lines:
+        j.fail('test', f"regress: {lines} line(s) differ from the base kernel's results")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        subprocess.run(['diff', '-u', want_file, base + '.regress'], stdout=sys.stderr,
+                       check=False)
+
+
+def report(j, log):
+    """The summary line (stdout and LABEL.summary), the result file and,
+    on a failure, the failed cases' output and the last console lines."""
+    a = j.args
+    base = os.path.join(a.out, a.label)
+    c = j.counts
+    counts = [c[k][f] for k in ('kunit', 'selftests', 'regress')
+              for f in ('pass', 'fail', 'skip')]
+    line = ('%-10s %-6s kunit %d/%d/%d  selftests %d/%d/%d  regress %d/%d/%d'
+            '  splats %d  %ds') % (a.label, j.verdict, *counts, len(log.splats), a.seconds)
+    if j.reasons and j.reasons[0]:
+        line += '  (' + ' '.join(j.reasons) + ')'
+    out_text(sys.stdout, line + '\n')
+    write_lines(base + '.summary', [line])
+    # The same counts as data, for check.sh (the summary line is for people).
+    with open(base + '.result.json', 'w', encoding='utf-8') as f:
+        f.write(json.dumps({'arch': a.label, 'verdict': j.verdict, **c,
+                            'splats': len(log.splats), 'seconds': a.seconds},
+                           separators=(',', ':')) + '\n')
+    if j.verdict == 'pass':
+        return
+    # The output of each failed case of the required and optional programs
+    # (the harness prints why between "RUN" and "not ok").
+    for case in log.cases():
+        if case.output is not None and case.name.split('.')[0] not in a.regress:
+            out_text(sys.stderr, f'--- failed case {case.name} ---\n'
+                     + ''.join(line + '\n' for line in case.output))
+    out_text(sys.stderr, f'--- last console lines of {a.label} ({a.log}) ---\n')
+    out_bytes(sys.stderr, log.tail(25))
+
+
+def boot_only(j, log):
+    """--boot-only: the guest init finished (else infra) without a splat."""
+    a = j.args
+    if not log.done:
+        j.fail('infra', 'the guest init did not finish')
+    if j.verdict == 'pass':
+        j.log(f'{a.label}: booted and finished in {a.seconds} s (log: {a.log})')
+    else:
+        out_bytes(sys.stderr, log.tail(30))
+        j.log(f'{a.label}: {" ".join(j.reasons)} (log: {a.log})')
+
+
+def names(s):
+    return s.split()
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(
+        description="Judge a test boot's console log: KUnit, the guest's "
+        'KTAP, the regression guard and kernel splats (run-qemu.sh --help).',
+        epilog='Exit status: 0 pass, 1 test failure, 2 usage, 3 '
+        'infrastructure failure.')
+    ap.add_argument('--arch', required=True, help='the arch of configs/arches')
+    ap.add_argument('--label', required=True,
+                    help='ARCH[-debug][-TAG]: the name of the outputs and of the summary line')
+    ap.add_argument('--log', required=True, metavar='FILE', help='the console log')
+    ap.add_argument('--out', required=True, metavar='DIR', help='where the outputs go')
+    ap.add_argument('--boot-only', action='store_true',
+                    help='judge only that init finished and that there is no splat')
+    ap.add_argument('--seconds', type=int, default=0, metavar='S',
+                    help='how long the boot took (for the summary line)')
+    ap.add_argument('--qemu-status', type=int, default=0, metavar='RC',
+                    help="QEMU's exit status under timeout(1) (124, 137: timed out)")
+    ap.add_argument('--timeout', default='', metavar='S', help="the boot's timeout (messages)")
+    ap.add_argument('--t0', type=int, default=int(time.time()), metavar='EPOCH',
+                    help="the start of the log lines' elapsed seconds (lib.sh's _vr_t0)")
+    ap.add_argument('--baseline', default='', metavar='FILE',
+                    help="the regression guard's baseline (selftests/regress/ARCH; may be missing)")
+    ap.add_argument('--required', type=names, default=[], metavar='"a b"',
+                    help='the required programs (selftests/tests)')
+    ap.add_argument('--regress', type=names, default=[], metavar='"x y"',
+                    help='the regress programs (selftests/tests)')
+    ap.add_argument('--tests', default='', metavar='a,b',
+                    help='the programs the run was limited to (TESTS=)')
+    ap.add_argument('--build-tag', default='', metavar='TAG',
+                    help='BUILD_TAG= of the run; base: KUnit and regress not judged')
+    ap.add_argument('--no-regress-rows', action='store_true',
+                    help='the initramfs has no regress rows (REGRESS=0): their results are not expected')
+    ap.add_argument('--kunit-py', default='', metavar='FILE',
+                    help="the kernel tree's tools/testing/kunit/kunit.py")
+    ap.add_argument('--kunit-suite', default='vma_retry', metavar='S',
+                    help='the KUnit suite that must be in the results (vma_retry)')
+    args = ap.parse_args(argv)
+    # kunit.py changes to the kernel tree: it is given absolute paths.
+    args.out = os.path.abspath(args.out)
+    # (a TESTS= of commas only still limits the run: to nothing)
+    args.tests_given, args.tests = args.tests != '', args.tests.replace(',', ' ').split()
+    return args
+
+
+def main(argv):
+    args = parse_args(argv)
+    j = Judge(args)
+    try:
+        log = Log(args.log)
+    except OSError as e:
+        print(f'error: {args.log}: {e.strerror}', file=sys.stderr)
+        return EXIT_INFRA
+    judge_qemu(j, log)
+    if args.boot_only:
+        boot_only(j, log)
+        return j.status()
+    os.makedirs(args.out, exist_ok=True)
+    judge_kunit(j, log)
+    judge_init(j, log)
+    judge_selftests(j, log)
+    judge_regress(j, log)
+    report(j, log)
+    return j.status()
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))
