@@ -63,6 +63,8 @@ expect 2 "ARCH= is required" "make run without ARCH" make -s -C "$R" run
 expect 2 "unknown ARCH 'vax'" "build-kernel.sh vax" "$R/scripts/build-kernel.sh" vax
 expect 2 "unknown ARCH 'vax'" "run-qemu.sh vax" "$R/scripts/run-qemu.sh" vax
 expect 2 "unknown option" "build-initramfs.sh --bogus" "$R/scripts/build-initramfs.sh" --bogus x86_64
+expect 2 "unrecognized arguments: --bogus" "judge-log.py --bogus" "$R/scripts/judge-log.py" \
+	--arch x86_64 --label x86_64 --log /dev/null --out /nonexistent --bogus
 expect 2 "positive number" "bench.sh --boots 0" "$R/scripts/bench.sh" --boots 0 x86_64
 expect 2 "no file" "bench.sh --hold-patch missing" "$R/scripts/bench.sh" --hold-patch /nonexistent x86_64
 
