@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# The test of the console log judge (run-qemu.sh --rejudge), a gate of make
-# check. Boots nothing.
+# The test of the console log judge (judge-log.py, through run-qemu.sh
+# --rejudge), a gate of make check. Boots nothing.
 # The awk programs are in single quotes on purpose.
 # shellcheck disable=SC2016
 set -euo pipefail
@@ -14,7 +14,8 @@ Usage: $0 [--help]
 
 Feeds doctored copies of scripts/fixtures/x86_64.log (real lines of an
 x86_64 run with TESTS=vma_retry,mremap_dontunmap,process_madv, see
-scripts/fixtures/README) to scripts/run-qemu.sh --rejudge and checks the
+scripts/fixtures/README) to scripts/run-qemu.sh --rejudge (which hands them,
+with what it was given, to the judge, scripts/judge-log.py) and checks the
 exit status and the summary line or reason of each:
   - the log as it is: pass, with its counts (kunit 21/0/0, selftests
     12/0/0, regress 11/0/1); without its regress programs, judged as an
