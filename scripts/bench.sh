@@ -11,8 +11,8 @@ usage() {
 Usage: $0 [--quick] [--build-only] [--boots N] [--hold-patch FILE] ARCH
 
 Builds three kernels of ARCH from the pinned base (or KERNEL_TREE's base)
-in one configuration (the test kernel's, without the KUnit suite: KUNIT=0
-of scripts/build-kernel.sh):
+in one configuration (the test kernel's, without the KUnit suite and the
+arch's test debug fragment: scripts/build-kernel.sh --bench):
   base    the base, in the worktree \$VMA_RETRY_CACHE/src/base
   series  the base plus patches/ (the applied tree, make apply)
   hold    the base plus a patch that holds the per-VMA lock across fault
@@ -148,8 +148,8 @@ printf 'hold kernel: %s (sha256 %s)\n' "$hold_patch" "$(sha256sum <"$hold_patch"
 declare -A tree=([base]=$base [series]=$applied [hold]=$hold) image initrd
 declare -A btag=([base]=bench-base [series]=bench-series [hold]=bench-$htag)
 for k in base series hold; do
-	image[$k]=$(KUNIT=0 SRC=${tree[$k]} BUILD_TAG=${btag[$k]} stage "$A_NAME: $k kernel" \
-		"$S/build-kernel.sh" "$A_NAME")
+	image[$k]=$(SRC=${tree[$k]} BUILD_TAG=${btag[$k]} stage "$A_NAME: $k kernel" \
+		"$S/build-kernel.sh" --bench "$A_NAME")
 	initrd[$k]=$(SRC=${tree[$k]} BUILD_TAG=${btag[$k]} stage "$A_NAME: $k initramfs" \
 		"$S/build-initramfs.sh" --bench --out "$out/initramfs-$k.cpio" "$A_NAME")
 	printf '%s: %s at %s\n' "$k" "${tree[$k]}" "$(git -C "${tree[$k]}" rev-parse --short HEAD)" \

@@ -7,15 +7,19 @@ set -euo pipefail
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 [--config-only | --targets "T..."] ARCH
+Usage: $0 [--bench] [--config-only | --targets "T..."] ARCH
 
 Builds the test kernel for ARCH ($(all_arches | tr '\n' ' ')) out of tree in
 \$VMA_RETRY_CACHE/build/ARCH[-debug][-TAG] and prints the image path.
 The config is allnoconfig + configs/common.config + configs/ARCH.config
-(+ the KUnit suite's mm/tests/.kunitconfig less its CONFIG_DEBUG_* lines
-when the tree has it, + configs/debug.config
-and configs/kasan.config with DEBUG=1); every requested option is checked
-after the merge and the build fails naming those that did not stick.
++ the arch's test debug fragments (configs/arches; lockdep.config on
+x86_64) + the KUnit suite's mm/tests/.kunitconfig less its CONFIG_DEBUG_*
+lines when the tree has it (+ configs/debug.config and the arch's debug
+fragments, such as kasan.config, with DEBUG=1); every requested option is checked after the merge and the build
+fails naming those that did not stick. --bench builds the benchmark's
+configuration instead (scripts/bench.sh): common + ARCH only, without the
+suite and the test debug fragment, so that its kernels share one
+configuration and carry no debug checks.
 --config-only stops after that and prints the .config path. --targets builds
 only the given Kbuild targets (e.g. "mm/memory.o") in the same build tree,
 with the same environment, and configures only if the fragments changed
@@ -27,16 +31,15 @@ Environment:
                  \$VMA_RETRY_CACHE/src/applied, see scripts/apply-series.sh)
   DEBUG=1        debug variant (lockdep, DEBUG_VM, KASAN where supported)
   BUILD_TAG=T    suffix of the build directory (e.g. base)
-  KUNIT=0        leave the suite's kunitconfig out: the benchmark's kernels
-                 (scripts/bench.sh), which must share one configuration
   JOBS=N         parallel jobs (default: nproc)
 EOF_USAGE
 }
 
-config_only='' targets=''
+config_only='' targets='' bench=''
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
+	--bench) bench=1; shift ;;
 	--config-only) config_only=1; shift ;;
 	--targets) targets=${2:?--targets needs a list}; shift 2 ;;
 	-*) usage_error "unknown option '$1' (see --help)" ;;
@@ -53,18 +56,21 @@ O=$(build_dir "$A_NAME${DEBUG:+-debug}${BUILD_TAG:+-$BUILD_TAG}")
 mkdir -p "$O"
 
 frags=("$VMA_RETRY_ROOT/configs/common.config" "$VMA_RETRY_ROOT/configs/$A_NAME.config")
-# The KUnit suite's kunitconfig, less its debug options: those belong to
-# the DEBUG=1 variant, and turning them on would rebuild every object.
+# A test kernel: the arch's test debug fragment, and the KUnit suite's
+# kunitconfig less its debug options (those belong to the debug fragments;
+# turning them on would rebuild every object).
 kunitconfig=$SRC/mm/tests/.kunitconfig
-case ${KUNIT:-1} in 0 | 1) ;; *) usage_error "KUNIT must be 0 or 1" ;; esac
-if [[ -f $kunitconfig && ${KUNIT:-1} == 1 ]]; then
-	grep -v '^CONFIG_DEBUG_' "$kunitconfig" >"$O/kunit.config"
-	frags+=("$O/kunit.config")
+if [[ -z $bench ]]; then
+	frags+=("${A_TEST_DEBUG_FRAGS[@]}")
+	if [[ -f $kunitconfig ]]; then
+		grep -v '^CONFIG_DEBUG_' "$kunitconfig" >"$O/kunit.config"
+		frags+=("$O/kunit.config")
+	fi
 fi
 if [[ -n ${DEBUG:-} ]]; then
-	frags+=("$VMA_RETRY_ROOT/configs/debug.config")
-	# (KASAN where configs/arches says it works: its kasan column)
-	[[ $A_KASAN == yes ]] && frags+=("$VMA_RETRY_ROOT/configs/kasan.config")
+	# (+ KASAN and the soft lockup detector where the arch has them:
+	# configs/arches' debug column)
+	frags+=("$VMA_RETRY_ROOT/configs/debug.config" "${A_DEBUG_FRAGS[@]}")
 fi
 
 ccache_env "$SRC"
@@ -72,7 +78,8 @@ export KBUILD_BUILD_TIMESTAMP="$VMA_RETRY_DATE" KBUILD_BUILD_USER=vma-retry KBUI
 kmake=(make -s -C "$SRC" O="$O" "${A_MAKE[@]}" CC="ccache $A_CC" HOSTCC="ccache gcc")
 
 # Configure: the fragments become KCONFIG_ALLCONFIG for allnoconfig.
-grep -hv '^#' "${frags[@]}" | grep -v '^$' >"$O/fragments.config.new"
+# (a line in two fragments once: DEBUG=1 repeats the test debug options)
+grep -hv '^#' "${frags[@]}" | grep -v '^$' | awk '!seen[$0]++' >"$O/fragments.config.new"
 if ! cmp -s "$O/fragments.config.new" "$O/fragments.config" || [[ ! -f $O/.config ]]; then
 	mv "$O/fragments.config.new" "$O/fragments.config"
 	"${kmake[@]}" KCONFIG_ALLCONFIG="$O/fragments.config" allnoconfig >"$O/config.log" 2>&1 ||

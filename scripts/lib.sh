@@ -147,9 +147,16 @@ load_arch() {
 	A_KERNEL_ARGS=$(trim "${f[11]:--}")
 	[[ $A_KERNEL_ARGS == - ]] && A_KERNEL_ARGS=
 	A_QEMU_PKG=$(trim "${f[12]:-}")
-	A_KASAN=$(trim "${f[13]:-}")
-	[[ $A_KASAN == yes || $A_KASAN == no ]] ||
-		die "configs/arches: $A_NAME: the kasan column is '$A_KASAN', not yes or no"
+	# The debug and test debug columns: fragment names of configs/, or -.
+	[[ -n $(trim "${f[13]:-}") && -n $(trim "${f[14]:-}") ]] ||
+		die "configs/arches: $A_NAME: an empty debug or test debug column (fragment names or -)"
+	local frag
+	A_DEBUG_FRAGS=() A_TEST_DEBUG_FRAGS=()
+	for frag in ${f[13]}; do [[ $frag == - ]] || A_DEBUG_FRAGS+=("$VMA_RETRY_ROOT/configs/$frag.config"); done
+	for frag in ${f[14]}; do [[ $frag == - ]] || A_TEST_DEBUG_FRAGS+=("$VMA_RETRY_ROOT/configs/$frag.config"); done
+	for frag in "${A_DEBUG_FRAGS[@]}" "${A_TEST_DEBUG_FRAGS[@]}"; do
+		[[ -f $frag ]] || die "configs/arches: $A_NAME: no config fragment ${frag#"$VMA_RETRY_ROOT/"}"
+	done
 	[[ -n $A_QEMU_PKG ]] || die "configs/arches: $A_NAME: no QEMU package"
 	[[ -f $VMA_RETRY_ROOT/configs/$A_NAME.config ]] ||
 		die "configs/arches: $A_NAME has no config fragment configs/$A_NAME.config"

@@ -19,8 +19,9 @@ gate "input"):
   - in a scratch copy of configs/ and scripts/: a new arch row is picked up
     by every reader of the table (make help, load_arch, the packages make
     setup installs, the lists make send Cc's) with no other file touched
-    but its config fragment; a row without its fragment, with a bad kasan
-    value or without a QEMU package is an error naming the row.
+    but its config fragment; a row without its fragment, with a debug
+    fragment that does not exist, an empty test debug column or without a
+    QEMU package is an error naming the row.
 Exit status: 0 all hold, 1 one does not (each is printed).
 EOF_USAGE
 }
@@ -89,9 +90,13 @@ holds "setup.sh takes the packages from the table" \
 	grep -q 'qemu_packages < <(arch_values A_QEMU_PKG)' "$tmp/scripts/setup.sh"
 holds "send-check.sh takes the lists from the table" \
 	grep -q 'arch_lists < <(echo linux-arch@vger.kernel.org; arch_values A_LIST)' "$tmp/scripts/send-check.sh"
-sed -i 's/^\(dummy .*|\)yes$/\1maybe/' "$tmp/configs/arches"
-expect 3 "dummy: the kasan column is 'maybe'" "a bad kasan value" in_tmp 'load_arch dummy'
-sed -i 's/^\(dummy .*|\)qemu-system-dummy *|maybe$/\1|yes/' "$tmp/configs/arches"
+sed -i 's/^\(dummy .*|\)kasan softlockup |-$/\1kasan nosuch |-/' "$tmp/configs/arches"
+expect 3 "dummy: no config fragment configs/nosuch.config" "a debug fragment that does not exist" \
+	in_tmp 'load_arch dummy'
+sed -i 's/^\(dummy .*|\)kasan nosuch |-$/\1kasan | /' "$tmp/configs/arches"
+expect 3 "dummy: an empty debug or test debug column" "an empty test debug column" \
+	in_tmp 'load_arch dummy'
+sed -i 's/^\(dummy .*|\)qemu-system-dummy *|kasan | $/\1|kasan |-/' "$tmp/configs/arches"
 expect 3 "dummy: no QEMU package" "a row without a QEMU package" in_tmp 'load_arch dummy'
 # Other readers of the table would not see the scratch row's changes.
 others=$(grep -l 'configs/arches' "$R"/scripts/*.sh "$R"/scripts/*.py "$R/Makefile" 2>/dev/null |
