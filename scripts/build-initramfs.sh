@@ -98,10 +98,7 @@ while IFS='|' read -r name timeout req sources args; do
 	fi
 	[[ $req == regress && $regress == 0 ]] && continue
 	read -r -a srcs <<<"$sources"
-	# A bare file name is in the main source's directory.
-	for i in "${!srcs[@]}"; do
-		[[ ${srcs[i]} == */* ]] || srcs[i]=$(dirname "${srcs[0]}")/${srcs[i]}
-	done
+	mapfile -t srcs < <(program_sources "$TEST_SRC" "${srcs[@]}")
 	missing=
 	for s in "${srcs[@]}"; do
 		[[ -f $TEST_SRC/$s ]] || missing+=" $s"
