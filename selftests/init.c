@@ -8,7 +8,9 @@
  * prints one KTAP document with each program's own KTAP output as a subtest,
  * and reboots; QEMU runs with -no-reboot, so that ends the VM on every arch.
  *
- * /tests/list: one test a line, "name timeout-seconds required|optional [args]".
+ * /tests/list: one test a line, "name timeout-seconds required|optional|regress
+ * [args]". Before the first regress program init puts back the settings of
+ * boot time and gives it swap (regress_env()).
  * Exit status of a test program: 0 pass, 4 skip (KSFT_SKIP), other fail.
  * With vr.shell=1 a minimal command loop replaces the test run (there is no
  * shell binary for every arch in the initramfs).
@@ -30,7 +32,9 @@
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/swap.h>
 #include <sys/wait.h>
+#include "swap_header.h"
 
 #define KSFT_SKIP 4
 #define MAX_TESTS 128
@@ -40,6 +44,7 @@ struct test {
 	char name[64];
 	int timeout;
 	int required;
+	int regress;	/* a regression guard program (selftests/regress) */
 	char *argv[MAX_ARGS];
 };
 
@@ -124,6 +129,7 @@ static void load_tests(const char *list, const char *filter)
 		t->timeout = tok ? atoi(tok) : 120;
 		tok = strtok_r(NULL, " \t", &save);
 		t->required = tok && !strcmp(tok, "required");
+		t->regress = tok && !strcmp(tok, "regress");
 		snprintf(path, sizeof(path), "/tests/%s", t->name);
 		t->argv[i++] = strdup(path);
 		while (i < MAX_ARGS - 1 && (tok = strtok_r(NULL, " \t", &save)))
@@ -280,6 +286,180 @@ static int check_vmstat(void)
 	return ok;
 }
 
+/* ---- the regression guard's environment -------------------------------- */
+
+/*
+ * The regress programs run alone on the base kernel (the baseline) and after
+ * KUnit and the series' tests on the patched one, which change vm sysctls,
+ * THP settings and swap. So init saves every readable and writable setting
+ * under these directories at boot, and before the first regress program
+ * writes back each one that differs, then gives both runs the same swap: a
+ * zram device of REGRESS_SWAP_MB (so that the swap cases of cow, uffd and
+ * the others run, not skip).
+ */
+static const char *const settings_dirs[] = {
+	"/sys/kernel/mm/transparent_hugepage",	/* first: it resets min_free_kbytes */
+	"/proc/sys/vm",
+};
+#define MAX_SETTINGS 512
+#define REGRESS_SWAP_MB 256
+
+static struct setting {
+	char path[160];
+	char val[256];
+} settings[MAX_SETTINGS];
+static int nsettings;
+
+static int read_setting(const char *path, char *val, size_t size)
+{
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, val, size - 1);
+	close(fd);
+	if (n <= 0 || n == (ssize_t)size - 1)
+		return -1;	/* unreadable, empty or too long: not a setting */
+	val[n] = 0;
+	return 0;
+}
+
+static int write_setting(const char *path, const char *val)
+{
+	char buf[256];
+	const char *p = val, *b = strchr(val, '[');
+	size_t n = strcspn(val, "\n");
+	int fd, ret = 0;
+
+	/* "always [madvise] never": the choice is the bracketed word */
+	if (b && strchr(b, ']')) {
+		p = b + 1;
+		n = strchr(b, ']') - p;
+	}
+	snprintf(buf, sizeof(buf), "%.*s", (int)n, p);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, buf, strlen(buf)) < 0)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+static void save_settings(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	if (!d)
+		return;
+	while ((e = readdir(d)) && nsettings < MAX_SETTINGS) {
+		struct setting *st = &settings[nsettings];
+		char path[sizeof(st->path)];
+		struct stat sb;
+
+		if (e->d_name[0] == '.' ||
+		    snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= (int)sizeof(path) ||
+		    lstat(path, &sb))
+			continue;
+		if (S_ISDIR(sb.st_mode)) {
+			save_settings(path);
+			continue;
+		}
+		if (S_ISREG(sb.st_mode) && (sb.st_mode & 0200) && (sb.st_mode & 0444) &&
+		    !read_setting(path, st->val, sizeof(st->val))) {
+			memcpy(st->path, path, sizeof(path));
+			nsettings++;
+		}
+	}
+
+	closedir(d);
+}
+
+/* Swap off whatever swap the earlier programs left on. */
+static void swapoff_all(void)
+{
+	char line[512], dev[256];
+	FILE *f = fopen("/proc/swaps", "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%255s", dev) == 1 && dev[0] == '/') {
+			say("# init: regress: swapoff %s (left on)\n", dev);
+			if (swapoff(dev))
+				say("# init: regress: swapoff %s: %s\n", dev, strerror(errno));
+		}
+	fclose(f);
+}
+
+/* A zram device with swap on it; its name, or NULL (said why). */
+static const char *zram_swap(void)
+{
+	static char dev[64];
+	char path[96], id[16], size[16];
+	int fd, ret;
+
+	if (read_setting("/sys/class/zram-control/hot_add", id, sizeof(id))) {
+		say("# init: regress: no zram swap: no /sys/class/zram-control (CONFIG_ZRAM?)\n");
+		return NULL;
+	}
+	id[strcspn(id, "\n")] = 0;
+	snprintf(path, sizeof(path), "/sys/block/zram%s/disksize", id);
+	snprintf(dev, sizeof(dev), "/dev/zram%s", id);
+	snprintf(size, sizeof(size), "%dM", REGRESS_SWAP_MB);
+	ret = write_setting(path, size);
+	if (ret) {
+		say("# init: regress: no zram swap: %s: %s\n", path, strerror(-ret));
+		return NULL;
+	}
+	fd = open(dev, O_RDWR);
+	if (fd < 0) {
+		say("# init: regress: no zram swap: %s: %s\n", dev, strerror(errno));
+		return NULL;
+	}
+	ret = write_swap_header(fd, sysconf(_SC_PAGESIZE), (off_t)REGRESS_SWAP_MB << 20);
+	close(fd);
+	if (ret || swapon(dev, 0)) {
+		say("# init: regress: no zram swap: %s: %s\n", dev,
+		    strerror(ret ? -ret : errno));
+		return NULL;
+	}
+	return dev;
+}
+
+/* Before the first regress program: the settings of boot time, and swap. */
+static void regress_env(void)
+{
+	int i, restored = 0, failed = 0;
+	const char *swap;
+	char now_val[256];
+
+	for (i = 0; i < nsettings; i++) {
+		struct setting *st = &settings[i];
+		int ret;
+
+		if (!read_setting(st->path, now_val, sizeof(now_val)) &&
+		    !strcmp(now_val, st->val))
+			continue;
+		ret = write_setting(st->path, st->val);
+		if (!ret && !read_setting(st->path, now_val, sizeof(now_val)) &&
+		    !strcmp(now_val, st->val)) {
+			say("# init: regress: restored %s to its boot value\n", st->path);
+			restored++;
+		} else {
+			say("# init: regress: could not restore %s: %s\n", st->path,
+			    ret ? strerror(-ret) : "it reads back differently");
+			failed++;
+		}
+	}
+	swapoff_all();
+	swap = zram_swap();
+	say("# init: regress environment: %d settings as at boot (%d restored, %d not), swap %s\n",
+	    nsettings - failed, restored, failed, swap ? swap : "none");
+}
+
 static void shell(void)
 {
 	char line[1024];
@@ -341,7 +521,7 @@ static void shell(void)
 
 int main(void)
 {
-	int pass = 0, fail = 0, skip = 0, fd, i;
+	int pass = 0, fail = 0, skip = 0, regress_ready = 0, fd, i;
 	const char *filter, *list;
 
 	do_mount("proc", "/proc", "proc");
@@ -378,6 +558,10 @@ int main(void)
 	list = cmdline_arg("vr.list");
 	load_tests(list ? list : "/tests/list", filter);
 
+	for (i = 0; i < (int)(sizeof(settings_dirs) / sizeof(settings_dirs[0])); i++)
+		save_settings(settings_dirs[i]);
+	if (nsettings == MAX_SETTINGS)
+		say("# init: %d settings or more: the rest are not saved\n", MAX_SETTINGS);
 	say("KTAP version 1\n1..%d\n", ntests + 1);
 	if (check_vmstat()) {
 		say("ok 1 proc_vmstat_has_vma_lock_counters\n");
@@ -388,9 +572,14 @@ int main(void)
 	}
 	for (i = 0; i < ntests; i++) {
 		struct test *t = &tests[i];
-		double t0 = now();
+		double t0;
 		int st;
 
+		if (t->regress && !regress_ready) {
+			regress_env();
+			regress_ready = 1;
+		}
+		t0 = now();
 		say("# init: running %s\n", t->name);
 		st = run_program(t->argv, t->timeout);
 		say("# init: %s took %.1f s\n", t->name, now() - t0);

@@ -74,6 +74,7 @@
 #include <sys/wait.h>
 #include <linux/fs.h>
 #include <linux/mman.h>
+#include "../swap_header.h"
 
 #define NULLB_CFS "/sys/kernel/config/nullb"
 #define TRACEFS "/sys/kernel/tracing"
@@ -786,26 +787,17 @@ static void *thrash_fn(void *arg)
 static char page_cluster[16];
 static bool swap_on;
 
-/* A version 1 swap header on the disk (what mkswap writes), and swapon(). */
+/* A swap header on the disk (what mkswap writes), and swapon(). */
 static int swap_start(void)
 {
-	unsigned char *hdr = calloc(1, psz);
 	off_t size = lseek(dev_fd, 0, SEEK_END);
-	/* version, last_page, nr_badpages */
-	unsigned int v[3] = { 1, size / psz - 1, 0 };
-	int ret = 0;
+	int ret;
 
-	if (!hdr)
-		return fail("out of memory");
-	memcpy(hdr + 1024, v, sizeof(v));
-	memcpy(hdr + psz - 10, "SWAPSPACE2", 10);
 	if (size < (off_t)dev_len)
-		ret = fail("swap disk smaller than %zu bytes", dev_len);
-	else if (pwrite(dev_fd, hdr, psz, 0) != (ssize_t)psz || fsync(dev_fd))
-		ret = fail("writing the swap header: %s", strerror(errno));
-	free(hdr);
+		return fail("swap disk smaller than %zu bytes", dev_len);
+	ret = write_swap_header(dev_fd, psz, size);
 	if (ret)
-		return ret;
+		return fail("writing the swap header: %s", strerror(-ret));
 	/* one page per swap-in, as read-ahead off for the file workloads */
 	if (read_file(PAGE_CLUSTER, page_cluster, sizeof(page_cluster)) ||
 	    write_file(PAGE_CLUSTER, "0"))
