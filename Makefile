@@ -66,14 +66,14 @@ need-arch:
 
 build: need-arch
 	$(S)/apply-series.sh
-	$(S)/build-kernel.sh $(ARCH)
+	$(S)/build-kernel.sh $(if $(DEBUG),--debug) $(ARCH)
 
 initramfs: need-arch
 	$(S)/build-initramfs.sh $(ARCH)
 
 run: need-arch
 	$(S)/apply-series.sh
-	$(S)/build-kernel.sh $(ARCH) >/dev/null
+	$(S)/build-kernel.sh $(if $(DEBUG),--debug) $(ARCH) >/dev/null
 	$(S)/build-initramfs.sh $(ARCH) >/dev/null
 	TESTS=$(TESTS) INTERACTIVE=$(INTERACTIVE) $(S)/run-qemu.sh $(ARCH)
 
@@ -89,7 +89,7 @@ regress-baseline: need-arch
 
 stress: need-arch
 	$(S)/apply-series.sh
-	DEBUG=1 $(S)/build-kernel.sh $(ARCH) >/dev/null
+	$(S)/build-kernel.sh --debug $(ARCH) >/dev/null
 	$(S)/build-initramfs.sh $(ARCH) >/dev/null
 	DEBUG=1 TESTS=$(TESTS) $(S)/run-qemu.sh $(ARCH)
 

@@ -103,8 +103,8 @@ if [[ -n $quick ]]; then
 	# just built it, from the same tree.
 	initrd=$VMA_RETRY_CACHE/build/initramfs-$A_NAME.cpio
 	if [[ ! -f $initrd || $initrd -ot $VMA_RETRY_ROOT/selftests/bench/vma_bench.c ]]; then
-		initrd=$(TEST_SRC=$applied stage "$A_NAME: benchmark initramfs" \
-			"$S/build-initramfs.sh" --bench --out "$out/initramfs-series.cpio" "$A_NAME")
+		initrd=$(stage "$A_NAME: benchmark initramfs" "$S/build-initramfs.sh" \
+			--bench --test-src "$applied" --out "$out/initramfs-series.cpio" "$A_NAME")
 	fi
 	boot series 1 "$image" "$initrd" quick
 	exec /usr/bin/python3 "$S/bench-report.py" --manifest "$manifest" --out "$out" --check
@@ -148,10 +148,10 @@ printf 'hold kernel: %s (sha256 %s)\n' "$hold_patch" "$(sha256sum <"$hold_patch"
 declare -A tree=([base]=$base [series]=$applied [hold]=$hold) image initrd
 declare -A btag=([base]=bench-base [series]=bench-series [hold]=bench-$htag)
 for k in base series hold; do
-	image[$k]=$(SRC=${tree[$k]} BUILD_TAG=${btag[$k]} stage "$A_NAME: $k kernel" \
-		"$S/build-kernel.sh" --bench "$A_NAME")
-	initrd[$k]=$(SRC=${tree[$k]} BUILD_TAG=${btag[$k]} stage "$A_NAME: $k initramfs" \
-		"$S/build-initramfs.sh" --bench --out "$out/initramfs-$k.cpio" "$A_NAME")
+	image[$k]=$(stage "$A_NAME: $k kernel" "$S/build-kernel.sh" --bench \
+		--src "${tree[$k]}" --tag "${btag[$k]}" "$A_NAME")
+	initrd[$k]=$(stage "$A_NAME: $k initramfs" "$S/build-initramfs.sh" --bench \
+		--src "${tree[$k]}" --tag "${btag[$k]}" --out "$out/initramfs-$k.cpio" "$A_NAME")
 	printf '%s: %s at %s\n' "$k" "${tree[$k]}" "$(git -C "${tree[$k]}" rev-parse --short HEAD)" \
 		>>"$out/kernels.txt"
 done

@@ -101,7 +101,7 @@ for c in "${commits[@]}"; do
 		fi
 		if ((${#objs[@]})); then
 			mapfile -t objs < <(printf '%s\n' "${objs[@]}" | sort -u)
-			if ! SRC=$wt "$VMA_RETRY_ROOT/scripts/build-kernel.sh" --targets "${objs[*]}" "$A_NAME" \
+			if ! "$VMA_RETRY_ROOT/scripts/build-kernel.sh" --src "$wt" --targets "${objs[*]}" "$A_NAME" \
 				2>"$VMA_RETRY_CACHE/build/bisect.log"; then
 				echo "bisect: $what: building ${objs[*]} failed:" >&2
 				cat "$VMA_RETRY_CACHE/build/bisect.log" >&2

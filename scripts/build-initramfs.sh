@@ -7,21 +7,25 @@ set -euo pipefail
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 [--bench] [--out FILE] ARCH
+Usage: $0 [--src DIR] [--tag T] [--test-src DIR] [--regress yes|no] [--bench] [--out FILE] ARCH
 
 Compiles selftests/init.c and every test of selftests/tests (TESTS=a,b: only
-those) whose sources exist in the kernel tree (TEST_SRC, default SRC, default
-\$VMA_RETRY_CACHE/src/applied) as
-static binaries with ARCH's guest compiler (configs/arches), and packs them
-into \$VMA_RETRY_CACHE/build/initramfs-ARCH[-TAG].cpio (BUILD_TAG=TAG, or
---out FILE) with the kernel's gen_init_cpio. Prints the cpio path. A required test whose sources are missing
-is an error. The tests compile against the UAPI headers of that tree
-(headers_install into \$VMA_RETRY_CACHE/build/headers-ARCH), as kselftest does.
+those) whose sources exist in the kernel tree of the tests (--test-src,
+default --src) as static binaries with ARCH's guest compiler
+(configs/arches), and packs them into
+\$VMA_RETRY_CACHE/build/initramfs-ARCH[-T].cpio (or --out FILE) with the
+kernel's gen_init_cpio. Prints the cpio path. A required test whose sources
+are missing is an error. The tests compile against the UAPI headers of that
+tree (headers_install into \$VMA_RETRY_CACHE/build/headers-ARCH), as
+kselftest does.
 
-The "regress" tests (upstream mm selftests compared with the base kernel's
-results, see selftests/regress/README) are included when the arch has a
-baseline in selftests/regress/, or always with REGRESS=1; REGRESS=0 leaves
-them out.
+$VARIANT_USAGE
+  (the initramfs is the same for the debug kernel: --debug changes nothing)
+  --test-src DIR the tree whose tests are compiled (default: --src)
+  --regress yes|no  include the "regress" tests (upstream mm selftests
+                 compared with the base kernel's results, see
+                 selftests/regress/README) or not; default: when the arch
+                 has a baseline in selftests/regress/
 
 Every initramfs also has the benchmark program, selftests/bench/vma_bench.c,
 compiled the same way, as /tests/vma_bench, and the benchmark plans
@@ -30,12 +34,18 @@ vr.list=/bench/NAME). --bench: only those, none of selftests/tests (the
 initramfs of scripts/bench.sh).
 EOF_USAGE
 }
-bench_only='' out=''
+bench_only='' out='' test_src='' regress=''
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
 	--bench) bench_only=1; shift ;;
 	--out) out=${2:?--out needs a file}; shift 2 ;;
+	--test-src) test_src=${2:?--test-src needs a directory}; shift 2 ;;
+	--regress)
+		case ${2:-} in yes) regress=1 ;; no) regress=0 ;; *) usage_error "--regress needs yes or no" ;; esac
+		shift 2
+		;;
+	--src | --tag | --debug) variant_opt "$@"; shift "$VSHIFT" ;;
 	-*) usage_error "unknown option '$1' (see --help)" ;;
 	*) break ;;
 	esac
@@ -44,24 +54,22 @@ done
 load_arch "$1"
 check_toolchain
 
-SRC=${SRC:-$APPLIED_TREE}
-TEST_SRC=${TEST_SRC:-$SRC}
-[[ -f $TEST_SRC/Makefile ]] || die "no kernel tree at $TEST_SRC: run 'make apply' (or set SRC=)"
+SRC=$V_SRC
+TEST_SRC=${test_src:-$SRC}
+[[ -f $TEST_SRC/Makefile ]] || die "no kernel tree at $TEST_SRC: run 'make apply' (or give --src)"
 guest_cc
 [[ -f $SRC/usr/gen_init_cpio.c ]] || die "no kernel tree at $SRC"
 
-label=$A_NAME${BUILD_TAG:+-$BUILD_TAG}
+label=$A_NAME${V_TAG:+-$V_TAG}
 work=$VMA_RETRY_CACHE/build/initramfs-$label
 out=${out:-$work.cpio}
 rm -rf "$work"
 mkdir -p "$work/tests"
 hdr=$VMA_RETRY_CACHE/build/headers-$A_NAME
 guest_headers "$TEST_SRC" "$hdr"
-case ${REGRESS:-auto} in
-auto) [[ -f $VMA_RETRY_ROOT/selftests/regress/$A_NAME ]] && regress=1 || regress=0 ;;
-0 | 1) regress=$REGRESS ;;
-*) usage_error "REGRESS must be 0, 1 or unset" ;;
-esac
+if [[ -z $regress ]]; then
+	[[ -f $VMA_RETRY_ROOT/selftests/regress/$A_NAME ]] && regress=1 || regress=0
+fi
 "${GUEST_CC[@]}" -o "$work/init" "$VMA_RETRY_ROOT/selftests/init.c"
 # A no-op except for LoongArch binaries linked by lld 19 (see its --help).
 fix_irelative=("$VMA_RETRY_ROOT/scripts/fix-irelative.py")

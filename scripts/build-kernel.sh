@@ -7,7 +7,7 @@ set -euo pipefail
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 [--bench] [--config-only | --targets "T..."] ARCH
+Usage: $0 [--src DIR] [--tag T] [--debug] [--bench] [--config-only | --targets "T..."] ARCH
 
 Builds the test kernel for ARCH ($(all_arches | tr '\n' ' ')) out of tree in
 \$VMA_RETRY_CACHE/build/ARCH[-debug][-TAG] and prints the image path.
@@ -15,8 +15,8 @@ The config is allnoconfig + configs/common.config + configs/ARCH.config
 + the arch's test debug fragments (configs/arches; lockdep.config on
 x86_64) + the KUnit suite's mm/tests/.kunitconfig less its CONFIG_DEBUG_*
 lines when the tree has it (+ configs/debug.config and the arch's debug
-fragments, such as kasan.config, with DEBUG=1); every requested option is checked after the merge and the build
-fails naming those that did not stick. --bench builds the benchmark's
+fragments, such as kasan.config, with --debug); every requested option is
+checked after the merge and the build fails naming those that did not stick. --bench builds the benchmark's
 configuration instead (scripts/bench.sh): common + ARCH only, without the
 suite and the test debug fragment, so that its kernels share one
 configuration and carry no debug checks.
@@ -26,11 +26,9 @@ with the same environment, and configures only if the fragments changed
 (Kbuild's syncconfig follows Kconfig changes by itself): that is how
 scripts/bisect-check.sh builds the objects a patch touches.
 
+$VARIANT_USAGE
+
 Environment:
-  SRC=DIR        kernel source tree (default: the applied series,
-                 \$VMA_RETRY_CACHE/src/applied, see scripts/apply-series.sh)
-  DEBUG=1        debug variant (lockdep, DEBUG_VM, KASAN where supported)
-  BUILD_TAG=T    suffix of the build directory (e.g. base)
   JOBS=N         parallel jobs (default: nproc)
 EOF_USAGE
 }
@@ -40,6 +38,7 @@ while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
 	--bench) bench=1; shift ;;
+	--src | --tag | --debug) variant_opt "$@"; shift "$VSHIFT" ;;
 	--config-only) config_only=1; shift ;;
 	--targets) targets=${2:?--targets needs a list}; shift 2 ;;
 	-*) usage_error "unknown option '$1' (see --help)" ;;
@@ -50,9 +49,9 @@ done
 load_arch "$1"
 check_toolchain
 
-SRC=${SRC:-$APPLIED_TREE}
-[[ -f $SRC/Makefile ]] || die "no kernel tree at $SRC: run 'make apply' (or set SRC=)"
-O=$(build_dir "$A_NAME${DEBUG:+-debug}${BUILD_TAG:+-$BUILD_TAG}")
+SRC=$V_SRC
+[[ -f $SRC/Makefile ]] || die "no kernel tree at $SRC: run 'make apply' (or give --src)"
+O=$(build_dir "$(variant_label)")
 mkdir -p "$O"
 
 frags=("$VMA_RETRY_ROOT/configs/common.config" "$VMA_RETRY_ROOT/configs/$A_NAME.config")
@@ -67,7 +66,7 @@ if [[ -z $bench ]]; then
 		frags+=("$O/kunit.config")
 	fi
 fi
-if [[ -n ${DEBUG:-} ]]; then
+if [[ -n $V_DEBUG ]]; then
 	# (+ KASAN and the soft lockup detector where the arch has them:
 	# configs/arches' debug column)
 	frags+=("$VMA_RETRY_ROOT/configs/debug.config" "${A_DEBUG_FRAGS[@]}")

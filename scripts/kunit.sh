@@ -7,10 +7,10 @@ set -euo pipefail
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 ARCH [kunit.py run options...]
+Usage: $0 [--src DIR] ARCH [kunit.py run options...]
 
 Runs tools/testing/kunit/kunit.py run --kunitconfig=mm/tests/.kunitconfig
---arch=<kunit.py arch of ARCH> in the applied tree (SRC=), with the compiler
+--arch=<kunit.py arch of ARCH> in the applied tree (or --src DIR), with the compiler
 of configs/arches (cross prefix or LLVM=-19), ccache, and the build directory
 \$VMA_RETRY_CACHE/build/kunit-ARCH. Extra options go to kunit.py run.
 QEMU runs with TCG only (kunit.py's "-accel kvm" is dropped by a wrapper:
@@ -18,11 +18,15 @@ KVM aborts on these machines); VMA_RETRY_KVM=1 keeps it.
 EOF_USAGE
 }
 case ${1:-} in -h | --help) usage; exit 0 ;; esac
+if [[ ${1:-} == --src ]]; then
+	variant_opt "$@"
+	shift "$VSHIFT"
+fi
 (($# >= 1)) || usage_error "ARCH expected (see --help)"
 load_arch "$1"
 shift
 check_toolchain
-SRC=${SRC:-$APPLIED_TREE}
+SRC=$V_SRC
 kunitconfig=$SRC/mm/tests/.kunitconfig
 [[ -f $kunitconfig ]] || die "$kunitconfig not found: is the series applied (make apply)?"
 

@@ -20,6 +20,34 @@ SERIES_BRANCH=vma-retry
 # made by apply-series.sh (make apply); every other stage reads it.
 APPLIED_TREE=$VMA_RETRY_CACHE/src/applied
 
+# ---- kernel variants ------------------------------------------------------
+# A kernel variant is a tree, a tag and debug or not; build-kernel.sh,
+# build-initramfs.sh and run-qemu.sh take it as options, and its build
+# directory, initramfs and logs are named by variant_label:
+#   --src DIR  the kernel tree (default: the applied tree)
+#   --tag T    a suffix naming the variant (base, bench-series, ...)
+#   --debug    the debug kernel (configs/debug.config, make stress)
+V_SRC=$APPLIED_TREE V_TAG='' V_DEBUG=''
+VARIANT_USAGE="  --src DIR      the kernel tree (default: the applied series,
+                 \$VMA_RETRY_CACHE/src/applied, see scripts/apply-series.sh)
+  --tag T        a suffix naming the variant (e.g. base): build/ARCH-T
+  --debug        the debug variant (DEBUG=1 of make: build/ARCH-debug)"
+# variant_opt "$@": when $1 is one of the options above, take it (and its
+# value) and set VSHIFT to the number of words used; else return 1.
+variant_opt() {
+	case $1 in
+	--debug) V_DEBUG=1 VSHIFT=1 ;;
+	--src | --tag)
+		[[ -n ${2:-} ]] || usage_error "$1 needs a value (see --help)"
+		if [[ $1 == --src ]]; then V_SRC=$2; else V_TAG=$2; fi
+		VSHIFT=2
+		;;
+	*) return 1 ;;
+	esac
+}
+# The loaded arch's variant name: ARCH[-debug][-TAG].
+variant_label() { printf '%s\n' "$A_NAME${V_DEBUG:+-debug}${V_TAG:+-$V_TAG}"; }
+
 # The project identity: it signs off the patches and commits the base tree.
 VMA_RETRY_NAME="vma-retry project"
 VMA_RETRY_EMAIL="vma-retry@example.org"

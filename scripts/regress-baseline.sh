@@ -33,12 +33,15 @@ git -C "$base_src" checkout -q -f --detach "$rev"
 
 tests=$(tests_of_kind regress | paste -sd,)
 [[ -n $tests ]] || die "selftests/tests has no regress rows"
-export SRC=$base_src BUILD_TAG=base TESTS=$tests REGRESS=1
+variant=(--src "$base_src" --tag base)
+export TESTS=$tests
 OUT=${OUT:-$VMA_RETRY_ROOT/out}
-stage "$A_NAME: base kernel" "$VMA_RETRY_ROOT/scripts/build-kernel.sh" "$A_NAME" >/dev/null
-stage "$A_NAME: base initramfs" "$VMA_RETRY_ROOT/scripts/build-initramfs.sh" "$A_NAME" >/dev/null
+stage "$A_NAME: base kernel" "$VMA_RETRY_ROOT/scripts/build-kernel.sh" "${variant[@]}" "$A_NAME" >/dev/null
+stage "$A_NAME: base initramfs" "$VMA_RETRY_ROOT/scripts/build-initramfs.sh" "${variant[@]}" \
+	--regress yes "$A_NAME" >/dev/null
 rc=0
-"$VMA_RETRY_ROOT/scripts/run-qemu.sh" "$A_NAME" || rc=$?
+# (run-qemu.sh still takes the variant from the environment)
+SRC=$base_src BUILD_TAG=base "$VMA_RETRY_ROOT/scripts/run-qemu.sh" "$A_NAME" || rc=$?
 ((rc != EXIT_INFRA)) || die "$A_NAME: the base kernel's run did not complete (see above)"
 results=$OUT/$A_NAME-base.regress
 [[ -s $results ]] || die "$A_NAME: no regress results in the base kernel's log"
