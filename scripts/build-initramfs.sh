@@ -75,21 +75,37 @@ fi
 fix_irelative=("$VMA_RETRY_ROOT/scripts/fix-irelative.py")
 "${fix_irelative[@]}" "$work/init" >/dev/null
 
-# compile_guest NAME SOURCE... makes /tests/NAME (lib.sh has the recipe).
+# compile_guest NAME SOURCE... makes /tests/NAME (lib.sh has the recipe),
+# in the background: up to nproc compiles at a time; compiled_all waits for
+# them and fails naming the first program that did not compile.
+pids=() names=()
 compile_guest() {
 	local name=$1
 	shift
 	guest_test_flags "$TEST_SRC" "$hdr" "$1"
-	if ! "${GUEST_CC[@]}" "${GUEST_TEST_FLAGS[@]}" -o "$work/tests/$name" "$@" -lrt -lm \
-		2>"$work/$name.log"; then
-		cat "$work/$name.log" >&2
-		die "$A_NAME: compiling $name failed"
+	if ((${#pids[@]} >= $(nproc))); then
+		wait "${pids[0]}" || die "$A_NAME: compiling ${names[0]} failed (see above)"
+		pids=("${pids[@]:1}") names=("${names[@]:1}")
 	fi
-	"${fix_irelative[@]}" "$work/tests/$name" >/dev/null
+	{
+		if ! "${GUEST_CC[@]}" "${GUEST_TEST_FLAGS[@]}" -o "$work/tests/$name" "$@" -lrt -lm \
+			2>"$work/$name.log"; then
+			cat "$work/$name.log" >&2
+			exit 1
+		fi
+		"${fix_irelative[@]}" "$work/tests/$name" >/dev/null
+	} &
+	pids+=($!) names+=("$name")
 	echo "file /tests/$name $work/tests/$name 0755 0 0" >>"$spec"
 }
+compiled_all() {
+	local i
+	for i in "${!pids[@]}"; do
+		wait "${pids[i]}" || die "$A_NAME: compiling ${names[i]} failed (see above)"
+	done
+	pids=() names=()
+}
 
-: >"$work/tests/list"
 spec=$work/cpio.spec
 {
 	echo "dir /dev 0755 0 0"
@@ -122,6 +138,7 @@ done < <([[ -n $bench_only ]] || test_rows)
 echo "file /tests/list $work/tests/list 0644 0 0" >>"$spec"
 # The benchmark program and its plans.
 compile_guest vma_bench "$VMA_RETRY_ROOT/selftests/bench/vma_bench.c"
+compiled_all
 echo "dir /bench 0755 0 0" >>"$spec"
 for plan in "$VMA_RETRY_ROOT"/selftests/bench/plan-*; do
 	echo "file /bench/${plan##*/plan-} $plan 0644 0 0" >>"$spec"
