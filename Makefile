@@ -38,13 +38,13 @@ help:
 	@echo '  make clean         remove out/ and the build trees (keeps ccache and the base tree)'
 	@echo
 	@echo "Arches: $(ARCHES_ALL)"
-	@echo 'Environment: KERNEL_TREE=, KERNEL_BASE=, BASE_PKG=, VMA_RETRY_CACHE=, DEBUG=1, JOBS=, SEND_NAME=, SEND_EMAIL=, BOOTS=, HOLD_PATCH=, BENCH_QUICK=1, BUILD_ONLY=1'
+	@echo 'Environment: KERNEL_TREE=, KERNEL_BASE=, BASE_PKG=, VMA_RETRY_CACHE=, DEBUG=1, JOBS=, SEND_NAME=, SEND_EMAIL=, BOOTS=, HOLD_PATCH=, BENCH_QUICK=1, BUILD_ONLY=1, SKIP_BISECT=1 (make check)'
 
 setup:
 	$(S)/setup.sh
 
 check:
-	$(S)/check.sh
+	$(S)/check.sh $(if $(SKIP_BISECT),--skip-bisect)
 
 lint:
 	$(S)/lint.sh

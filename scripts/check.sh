@@ -7,7 +7,7 @@ set -euo pipefail
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 [--help]
+Usage: $0 [--skip-bisect]
 
 Runs, in order: lint (shellcheck, checkpatch --strict of patches/), the test
 of the log judge (scripts/test-judge.sh: run-qemu.sh --rejudge on doctored
@@ -15,7 +15,8 @@ small logs), the test of bad input and of the arch table
 (scripts/test-input.sh), the test of make send (scripts/send-check.sh: identity,
 recipients, base-commit, into a temporary directory), make apply,
 the drift check (patches/ = export of the applied branch), the bisect check
-(SKIP_BISECT=1 skips it, and is then reported as a failure), then for every
+(--skip-bisect, make check SKIP_BISECT=1, skips it, and it is then
+reported as a failure), then for every
 arch of configs/arches (or ARCHES="a b"): build the kernel, build the
 initramfs, boot under QEMU and judge KUnit, kselftests and splats; then
 the quick benchmark on x86_64 (scripts/bench.sh --quick, the gate bench).
@@ -29,7 +30,14 @@ drift, bisect and bench gates (one case each).
 Exit status: 0 pass, 1 test failure, 3 infrastructure failure.
 EOF_USAGE
 }
-case ${1:-} in -h | --help) usage; exit 0 ;; "") ;; *) usage_error "unexpected argument '$1'" ;; esac
+skip_bisect=''
+case ${1:-} in
+-h | --help) usage; exit 0 ;;
+--skip-bisect) skip_bisect=1 ;;
+"") ;;
+*) usage_error "unexpected argument '$1'" ;;
+esac
+(($# <= 1)) || usage_error "one option at most (see --help)"
 
 OUT=${OUT:-$VMA_RETRY_ROOT/out}
 export OUT
@@ -67,8 +75,8 @@ gate drift "$VMA_RETRY_ROOT/scripts/export-series.sh" --check || true
 # The bisect walk goes first: it builds in the arches' own build trees, so a
 # cold run prepares each tree once, and the full builds below pick up where
 # the walk left off (scripts/bisect-check.sh).
-if [[ -n ${SKIP_BISECT:-} ]]; then
-	log "bisect check skipped (SKIP_BISECT=1): counted as a failure"
+if [[ -n $skip_bisect ]]; then
+	log "bisect check skipped (--skip-bisect): counted as a failure"
 	gate bisect false || true
 else
 	gate bisect "$VMA_RETRY_ROOT/scripts/bisect-check.sh" || true
