@@ -75,7 +75,7 @@ run: need-arch
 	$(S)/apply-series.sh
 	$(S)/build-kernel.sh $(if $(DEBUG),--debug) $(ARCH) >/dev/null
 	$(S)/build-initramfs.sh $(ARCH) >/dev/null
-	TESTS=$(TESTS) INTERACTIVE=$(INTERACTIVE) $(S)/run-qemu.sh $(ARCH)
+	TESTS=$(TESTS) INTERACTIVE=$(INTERACTIVE) $(S)/run-qemu.sh $(if $(DEBUG),--debug) $(ARCH)
 
 kunit: need-arch
 	$(S)/apply-series.sh
@@ -91,7 +91,7 @@ stress: need-arch
 	$(S)/apply-series.sh
 	$(S)/build-kernel.sh --debug $(ARCH) >/dev/null
 	$(S)/build-initramfs.sh $(ARCH) >/dev/null
-	DEBUG=1 TESTS=$(TESTS) $(S)/run-qemu.sh $(ARCH)
+	TESTS=$(TESTS) $(S)/run-qemu.sh --debug $(ARCH)
 
 bench: need-arch
 	$(S)/apply-series.sh

@@ -287,10 +287,10 @@ def judge_kunit(j, log):
     base = os.path.join(a.out, a.label)
     if a.build_tag == 'base':
         j.log(f'{a.label}: KUnit not judged: the base kernel has no '
-              f'{a.kunit_suite} suite (BUILD_TAG=base)')
+              f'{a.kunit_suite} suite (--tag base)')
         return
     if not os.path.isfile(a.kunit_py):
-        j.fail('infra', f'no {a.kunit_py} to parse the KUnit results with (SRC=)')
+        j.fail('infra', f'no {a.kunit_py} to parse the KUnit results with (--src)')
         return
     with open(base + '.kunit.log', 'wb') as f:
         f.write(b''.join(log.raw[:log.kunit_end]))
@@ -459,13 +459,13 @@ def judge_regress(j, log):
         return
     # Results are expected on an arch with a baseline whenever the run
     # includes regress rows (all rows, or --tests naming one); missing ones
-    # fail. Not judged: the base kernel recording its baseline (BUILD_TAG=
+    # fail. Not judged: the base kernel recording its baseline (--tag
     # base), and an initramfs built without the rows (--no-regress-rows,
     # said here).
     has_baseline = os.path.isfile(a.baseline)
     expect = has_baseline and any(not a.tests_given or r in a.tests for r in a.regress)
     if expect and a.no_regress_rows:
-        j.log(f'{a.label}: regress: not judged (REGRESS=0: the initramfs has no regress rows)')
+        j.log(f'{a.label}: regress: not judged (--no-regress-rows: the initramfs has no regress rows)')
         expect = False
     if not (expect or got):
         return
@@ -568,9 +568,9 @@ def parse_args(argv):
     ap.add_argument('--tests', default='', metavar='a,b',
                     help='the programs the run was limited to (TESTS=)')
     ap.add_argument('--build-tag', default='', metavar='TAG',
-                    help='BUILD_TAG= of the run; base: KUnit and regress not judged')
+                    help='--tag of the run; base: KUnit and regress not judged')
     ap.add_argument('--no-regress-rows', action='store_true',
-                    help='the initramfs has no regress rows (REGRESS=0): their results are not expected')
+                    help='the initramfs has no regress rows (--regress no): their results are not expected')
     ap.add_argument('--kunit-py', default='', metavar='FILE',
                     help="the kernel tree's tools/testing/kunit/kunit.py")
     ap.add_argument('--kunit-suite', default='vma_retry', metavar='S',

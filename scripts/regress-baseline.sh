@@ -40,8 +40,7 @@ stage "$A_NAME: base kernel" "$VMA_RETRY_ROOT/scripts/build-kernel.sh" "${varian
 stage "$A_NAME: base initramfs" "$VMA_RETRY_ROOT/scripts/build-initramfs.sh" "${variant[@]}" \
 	--regress yes "$A_NAME" >/dev/null
 rc=0
-# (run-qemu.sh still takes the variant from the environment)
-SRC=$base_src BUILD_TAG=base "$VMA_RETRY_ROOT/scripts/run-qemu.sh" "$A_NAME" || rc=$?
+"$VMA_RETRY_ROOT/scripts/run-qemu.sh" "${variant[@]}" "$A_NAME" || rc=$?
 ((rc != EXIT_INFRA)) || die "$A_NAME: the base kernel's run did not complete (see above)"
 results=$OUT/$A_NAME-base.regress
 [[ -s $results ]] || die "$A_NAME: no regress results in the base kernel's log"

@@ -13,7 +13,8 @@ KUNIT_SUITE=${KUNIT_SUITE:-vma_retry}
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 [--rejudge LOG] [--boot-only] [--kernel F] [--initrd F] [--log F] ARCH
+Usage: $0 [--src DIR] [--tag T] [--debug] [--no-regress-rows] [--rejudge LOG]
+          [--boot-only] [--kernel F] [--initrd F] [--log F] ARCH
 
 Boots \$VMA_RETRY_CACHE/build/ARCH[-debug][-TAG]'s kernel with the initramfs of
 scripts/build-initramfs.sh under QEMU TCG, with a timeout, and saves the
@@ -36,9 +37,16 @@ kernels) = skipped, a case that differs (changed, missing, new) = failed.
 Init's own self-check and the per-program "(exit)" lines are judged but not
 counted.
 
+$VARIANT_USAGE
+                 (the tree's tools/testing/kunit/kunit.py parses KUnit; a
+                 variant tagged base is the base kernel's run, whose KUnit
+                 and regress results are not judged)
+  --no-regress-rows  the initramfs was built without the regress rows
+                 (build-initramfs.sh --regress no): their results are not
+                 expected
   --rejudge LOG  do not boot: judge LOG (a saved console log) as ARCH's run;
-                 no kernel, initramfs, toolchain or QEMU is needed. TESTS=
-                 and BUILD_TAG= mean what they meant for the run of LOG.
+                 no kernel, initramfs, toolchain or QEMU is needed. TESTS=,
+                 --tag and the others mean what they meant for the run of LOG.
   --boot-only    boot and save the log, judge only that the guest init
                  finished (else 3) and that there is no splat (else 1): the
                  benchmark's boots (scripts/bench.sh judges their results)
@@ -57,23 +65,19 @@ Environment:
   TESTS=a,b      run only these programs of selftests/tests
   INTERACTIVE=1  no tests: a minimal command loop in the guest on your terminal
   TIMEOUT=S      QEMU timeout in seconds (default 900)
-  KERNEL=FILE    boot this image instead of the build tree's
   APPEND="..."   more kernel command line (e.g. print-fatal-signals=1)
-  DEBUG=1, BUILD_TAG=T, SRC=DIR  as for scripts/build-kernel.sh (SRC's
-                 tools/testing/kunit/kunit.py parses KUnit)
   OUT=DIR        where logs go (default: out/ in the checkout)
-  REJUDGE=1      do not boot: judge the saved OUT/ARCH.log again
-  REGRESS=0      the initramfs was built without the regress rows (as for
-                 scripts/build-initramfs.sh): their results are not expected
   KUNIT_SUITE=S  the KUnit suite that must be in the results (default
                  $KUNIT_SUITE)
 EOF_USAGE
 }
-rejudge='' boot_only='' opt_kernel='' opt_initrd='' opt_log=''
+rejudge='' boot_only='' opt_kernel='' opt_initrd='' opt_log='' no_regress_rows=''
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
 	--boot-only) boot_only=1; shift ;;
+	--no-regress-rows) no_regress_rows=1; shift ;;
+	--src | --tag | --debug) variant_opt "$@"; shift "$VSHIFT" ;;
 	--kernel | --initrd | --log)
 		(($# >= 2)) || usage_error "$1 needs a file (see --help)"
 		case $1 in
@@ -95,8 +99,8 @@ done
 (($# == 1)) || usage_error "one ARCH expected (see --help)"
 load_arch "$1"
 
-SRC=${SRC:-$APPLIED_TREE}
-label=$A_NAME${DEBUG:+-debug}${BUILD_TAG:+-$BUILD_TAG}
+SRC=$V_SRC
+label=$(variant_label)
 OUT=${OUT:-$VMA_RETRY_ROOT/out}
 mkdir -p "$OUT"
 # (the judge runs kunit.py, which changes to the kernel tree: absolute paths)
@@ -106,17 +110,13 @@ result=$OUT/$label.result.json
 # (a --boot-only run judges and counts nothing: it leaves the judged run's
 # result alone, as make check's bench gate boots x86_64 after its run)
 [[ -n $boot_only ]] || rm -f "$result"
-if [[ -n ${REJUDGE:-} && -z $rejudge ]]; then
-	[[ -f $logf ]] || die "REJUDGE=1: no $logf"
-	rejudge=$logf
-fi
 if [[ -n $rejudge ]]; then
 	[[ -f $rejudge ]] || die "--rejudge: no log file $rejudge"
 	logf=$(realpath "$rejudge")
 else
 	check_toolchain
-	kernel=${opt_kernel:-${KERNEL:-$(build_dir "$label")/$A_IMAGE}}
-	initrd=${opt_initrd:-$VMA_RETRY_CACHE/build/initramfs-$A_NAME${BUILD_TAG:+-$BUILD_TAG}.cpio}
+	kernel=${opt_kernel:-$(build_dir "$label")/$A_IMAGE}
+	initrd=${opt_initrd:-$VMA_RETRY_CACHE/build/initramfs-$A_NAME${V_TAG:+-$V_TAG}.cpio}
 	[[ -f $kernel ]] || die "$label: no kernel image $kernel (make build ARCH=$A_NAME)"
 	[[ -f $initrd ]] || die "$label: no initramfs $initrd (make initramfs ARCH=$A_NAME)"
 
@@ -177,9 +177,9 @@ judge=("$VMA_RETRY_ROOT/scripts/judge-log.py" --arch="$A_NAME" --label="$label" 
 judge+=(--baseline="$VMA_RETRY_ROOT/selftests/regress/$A_NAME"
 	--required="$(tests_of_kind required | paste -sd' ')"
 	--regress="$(tests_of_kind regress | paste -sd' ')"
-	--tests="${TESTS:-}" --build-tag="${BUILD_TAG:-}"
+	--tests="${TESTS:-}" --build-tag="$V_TAG"
 	--kunit-py="$SRC/tools/testing/kunit/kunit.py" --kunit-suite="$KUNIT_SUITE")
-if [[ ${REGRESS:-} == 0 ]]; then
+if [[ -n $no_regress_rows ]]; then
 	judge+=(--no-regress-rows)
 fi
 exec "${judge[@]}"

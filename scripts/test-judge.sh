@@ -29,7 +29,7 @@ exit status and the summary line or reason of each:
     plan that does not match: fail (1);
   - the regress results missing (TESTS unset on x86_64, which has a
     baseline; or one regress program missing), a changed case: fail (1);
-    REGRESS=0 and BUILD_TAG=base: not expected (pass);
+    --no-regress-rows and --tag base: not expected (pass);
   - a program that timed out and was not reaped, with the hung-task splat;
     each splat pattern alone, without a Call Trace line: fail (1);
   - the benchmark's judge, scripts/bench-report.py --check, on doctored
@@ -58,16 +58,21 @@ doctor() {
 	cmp -s "$fixture" "$tmp/$1.log" && { echo "test-judge: doctor $1 changed nothing" >&2; exit 1; }
 	return 0
 }
-# expect LOG WANT-EXIT WANT-TEXT ARCH [VAR=VALUE...]: judge LOG as ARCH's run
-# (the environment given, TESTS=$three unless given) and check the exit
+# expect LOG WANT-EXIT WANT-TEXT ARCH [VAR=VALUE | OPTION...]: judge LOG as
+# ARCH's run (the environment and run-qemu.sh options given, TESTS=$three
+# unless given) and check the exit
 # status and that each part of WANT-TEXT (separated by '|') is in the
 # summary line.
 expect() {
 	local log=$1 want=$2 text=$3 arch=$4 rc=0 sum t bad=
 	shift 4
 	rm -rf "$tmp/out"
-	env -u TESTS -u REGRESS -u BUILD_TAG -u DEBUG -u REJUDGE -u KUNIT_SUITE TESTS=$three "$@" \
-		OUT="$tmp/out" SRC="$tree" "$judge" --rejudge "$tmp/$log.log" "$arch" >"$tmp/judge.log" 2>&1 || rc=$?
+	local envs=() opts=() a
+	for a in "$@"; do
+		if [[ $a == [A-Z]*=* ]]; then envs+=("$a"); else opts+=("$a"); fi
+	done
+	env -u TESTS -u KUNIT_SUITE TESTS=$three "${envs[@]}" OUT="$tmp/out" \
+		"$judge" --src "$tree" "${opts[@]}" --rejudge "$tmp/$log.log" "$arch" >"$tmp/judge.log" 2>&1 || rc=$?
 	checks=$((checks + 1))
 	sum=$(cat "$tmp/out/"*.summary 2>/dev/null || true)
 	IFS='|' read -r -a t <<<"$text"
@@ -159,8 +164,8 @@ doctor rgmissing '/^# init: running process_madv/ { cut = 1 } /^# vma-retry-init
 expect rgmissing 1 "regress 5/7/0" x86_64
 doctor rgchanged '/^    ok 1 mremap_dontunmap_simple$/ { $0 = "    not ok 1 mremap_dontunmap_simple" } 1'
 expect rgchanged 1 "regress 10/1/1" x86_64
-expect norgr2 0 "pass   kunit 21/0/0  selftests 24/0/0  regress 0/0/0" x86_64 TESTS= REGRESS=0
-expect nokunit 0 "pass   kunit 0/0/0  selftests 12/0/0  regress 0/0/0" x86_64 BUILD_TAG=base
+expect norgr2 0 "pass   kunit 21/0/0  selftests 24/0/0  regress 0/0/0" x86_64 TESTS= --no-regress-rows
+expect nokunit 0 "pass   kunit 0/0/0  selftests 12/0/0  regress 0/0/0" x86_64 --tag base
 
 # ---- a hung program: init gave up on it, the kernel reported it ------------
 doctor hung '
@@ -214,7 +219,7 @@ expect splats 1 "kunit 21/0/0|splats ${#splats[@]} " x86_64
 for i in "${!splats[@]}"; do
 	SPLAT=${splats[i]} doctor "splat$i" "$insert"
 	awk '/^# vma-retry-init: start/ { init = 1 } init' "$tmp/splat$i.log" >"$tmp/splat$i.base.log"
-	expect "splat$i.base" 1 "splats 1 " x86_64 BUILD_TAG=base
+	expect "splat$i.base" 1 "splats 1 " x86_64 --tag base
 done
 
 # ---- the benchmark's judge (bench-report.py --check, the gate bench) -------
