@@ -13,7 +13,7 @@ Builds the test kernel for ARCH ($(all_arches | tr '\n' ' ')) out of tree in
 \$VMA_RETRY_CACHE/build/ARCH[-debug][-TAG] and prints the image path.
 The config is allnoconfig + configs/common.config + configs/ARCH.config
 + the arch's test debug fragments (configs/arches; lockdep.config on
-x86_64) + the KUnit suite's mm/tests/.kunitconfig less its CONFIG_DEBUG_*
+arm) + the KUnit suite's mm/tests/.kunitconfig less its CONFIG_DEBUG_*
 lines when the tree has it (+ configs/debug.config and the arch's debug
 fragments, such as kasan.config, with --debug); every requested option is
 checked after the merge and the build fails naming those that did not stick. --bench builds the benchmark's
