@@ -7,7 +7,7 @@ set -euo pipefail
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 [--help]
+Usage: $0 [--print-packages]
 
 Installs, idempotently, on a Debian 12 (bookworm) host:
   - apt suites bookworm-backports (pin 100), experimental and trixie (pin 1,
@@ -22,9 +22,16 @@ Installs, idempotently, on a Debian 12 (bookworm) host:
     (scripts/loong64-sysroot.sh) in \$VMA_RETRY_CACHE ($VMA_RETRY_CACHE).
 It prints what it installed. On a non-Debian host it lists the packages and
 exits 2. The host's libc and toolchain are never upgraded to another release.
+--print-packages prints the Debian packages it would install, one per line
+(the host's, then QEMU's from bookworm-backports, then the optional ones for
+sending), and does nothing else.
 EOF_USAGE
 }
-[[ ${1:-} == --help || ${1:-} == -h ]] && { usage; exit 0; }
+print_only=''
+case ${1:-} in
+-h | --help) usage; exit 0 ;;
+--print-packages) print_only=1; shift ;;
+esac
 [[ $# -eq 0 ]] || usage_error "unexpected argument '$1' (see --help)"
 
 host_packages=(make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio kmod
@@ -37,6 +44,10 @@ mapfile -t qemu_packages < <(arch_values A_QEMU_PKG)
 # Optional: to send what make send prepares (git send-email, or b4).
 send_packages=(git-email libmailtools-perl libemail-valid-perl libnet-smtp-ssl-perl
 	libauthen-sasl-perl libio-socket-ssl-perl b4)
+if [[ -n $print_only ]]; then
+	printf '%s\n' "${host_packages[@]}" "${qemu_packages[@]}" "${send_packages[@]}"
+	exit 0
+fi
 
 if ! grep -qs '^ID=debian' /etc/os-release || ! grep -qs 'VERSION_CODENAME=bookworm' /etc/os-release; then
 	printf 'This is not a Debian 12 (bookworm) host. Install by hand:\n' >&2

@@ -17,8 +17,9 @@ gate "input"):
   - the scripts reject an unknown arch, an unknown option and a bad value
     (bench.sh --boots 0) with exit 2;
   - in a scratch copy of configs/ and scripts/: a new arch row is picked up
-    by every reader of the table (make help, load_arch, the packages make
-    setup installs, the lists make send Cc's) with no other file touched
+    by every reader of the table (make help, load_arch, the packages
+    setup.sh --print-packages lists, the lists in the Cc's of a send.sh run
+    with a throwaway identity) with no other file touched
     but its config fragment; a row without its fragment, with a debug
     fragment that does not exist, an empty test debug column or without a
     QEMU package is an error naming the row.
@@ -75,7 +76,8 @@ trap 'rm -rf "$tmp"' EXIT
 cp -a "$R/configs" "$R/scripts" "$R/Makefile" "$tmp/"
 row=$(awk -F'|' '!/^#/ && NF { n = $1; gsub(/ /, "", n); if (n == "arm64") print }' "$R/configs/arches")
 sed -e 's/^arm64 /dummy /' -e 's/linux-arm-kernel@lists.infradead.org/dummy@lists.kernel.test/' \
-	-e 's/qemu-system-arm /qemu-system-dummy /' <<<"$row" >>"$tmp/configs/arches"
+	-e 's/qemu-system-arm /qemu-system-dummy /' -e 's/gcc-aarch64-linux-gnu /gcc-dummy-linux-gnu /' \
+	<<<"$row" >>"$tmp/configs/arches"
 in_tmp() { VMA_RETRY_CACHE=$tmp/cache bash -c ". '$tmp/scripts/lib.sh'; $1"; }
 expect 3 "dummy has no config fragment configs/dummy.config" "a row without its fragment" \
 	in_tmp 'load_arch dummy'
@@ -86,10 +88,14 @@ holds "make help lists it" grep -q ' dummy' <<<"$help_text"
 # What make setup installs and make send Cc's, computed as those scripts do.
 pk=$(in_tmp 'arch_values A_QEMU_PKG')
 holds "its QEMU package is read" grep -qx qemu-system-dummy <<<"$pk"
-holds "setup.sh takes the packages from the table" \
-	grep -q 'qemu_packages < <(arch_values A_QEMU_PKG)' "$tmp/scripts/setup.sh"
-holds "send-check.sh takes the lists from the table" \
-	grep -q 'arch_lists < <(echo linux-arch@vger.kernel.org; arch_values A_LIST)' "$tmp/scripts/send-check.sh"
+# What make setup would install, and whom make send Cc's, from the scratch copy.
+pkgs=$("$tmp/scripts/setup.sh" --print-packages)
+holds "setup.sh would install its QEMU package" grep -qx qemu-system-dummy <<<"$pkgs"
+holds "setup.sh would install its toolchain" grep -qx gcc-dummy-linux-gnu <<<"$pkgs"
+cp -a "$R/patches" "$tmp/"
+SEND_NAME="Input Tester" SEND_EMAIL=input@kernel.test "$tmp/scripts/send.sh" -o "$tmp/send" \
+	>"$tmp/send.log" 2>&1 || true
+holds "send.sh Cc's its list" grep -qx dummy@lists.kernel.test "$tmp/send/cc.txt"
 sed -i 's/^\(dummy .*|\)kasan softlockup |-$/\1kasan nosuch |-/' "$tmp/configs/arches"
 expect 3 "dummy: no config fragment configs/nosuch.config" "a debug fragment that does not exist" \
 	in_tmp 'load_arch dummy'
