@@ -61,15 +61,22 @@ GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 git -C "$wt" -c "branch.$SERIE
 	format-patch -q --cover-letter --cover-from-description=subject \
 	"${base_arg[@]}" --zero-commit --no-signature -o "$tmp" "$base..$SERIES_BRANCH"
 
-# patches/series: the order of git am, grouped like PREEMPT_RT's series file.
-group_of() {
-	case $1 in
-	*-selftests-* | *-mm-tests-*) echo "Tests: KUnit suite and kselftests" ;;
-	*-Documentation-* | *-docs-*) echo "Documentation" ;;
-	*-x86-mm-* | *-arm64-mm-* | *-ARM-* | *-arm-mm-* | *-powerpc-* | *-riscv-* | *-s390-* | *-LoongArch-* | *-loongarch-*)
-		echo "Architectures: retry under the per-VMA lock (one patch each)" ;;
-	*) echo "Core: the contract, its producers in filemap, swap and shmem" ;;
-	esac
+# patches/series: the order of git am, grouped like PREEMPT_RT's series file,
+# by the files a patch changes (a test: any test file, with its build glue;
+# else all under Documentation/, or all under arch/): no list of arches
+# here, configs/arches has them.
+group_of() { # PATCH-FILE
+	local files
+	files=$(sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$1")
+	if grep -q -e '^tools/testing/' -e '^mm/tests/' <<<"$files"; then
+		echo "Tests: KUnit suite and kselftests"
+	elif ! grep -qv '^Documentation/' <<<"$files"; then
+		echo "Documentation"
+	elif ! grep -qv '^arch/' <<<"$files"; then
+		echo "Architectures: retry under the per-VMA lock (one patch each)"
+	else
+		echo "Core: the contract, its producers in filemap, swap and shmem"
+	fi
 }
 {
 	echo "# vma-retry: retry page faults under the per-VMA lock after I/O."
@@ -78,7 +85,7 @@ group_of() {
 	for f in "$tmp"/*.patch; do
 		f=${f##*/}
 		[[ $f == 0000-cover-letter.patch ]] && continue
-		g=$(group_of "$f")
+		g=$(group_of "$tmp/$f")
 		if [[ $g != "$last" ]]; then
 			printf '\n# %s\n' "$g"
 			last=$g
