@@ -10,6 +10,8 @@ set -euo pipefail
 # The series' KUnit suite (mm/tests/vma_retry_kunit.c): it must be in every
 # test kernel's results.
 KUNIT_SUITE=${KUNIT_SUITE:-vma_retry}
+# How many times longer the debug kernel's programs may take (--debug).
+DEBUG_SLOW=4
 
 usage() {
 	cat <<EOF_USAGE
@@ -64,7 +66,8 @@ KTAP, no KUnit output); the last console lines are shown on failure.
 Environment:
   TESTS=a,b      run only these programs of selftests/tests
   INTERACTIVE=1  no tests: a minimal command loop in the guest on your terminal
-  TIMEOUT=S      QEMU timeout in seconds (default 900)
+  TIMEOUT=S      QEMU timeout in seconds (default 900; --debug: 4 times
+                 that, and 4 times each program's timeout, vr.slow=4)
   APPEND="..."   more kernel command line (e.g. print-fatal-signals=1)
   OUT=DIR        where logs go (default: out/ in the checkout)
   KUNIT_SUITE=S  the KUnit suite that must be in the results (default
@@ -124,6 +127,9 @@ else
 	[[ -n $A_CONSOLE ]] && append="console=$A_CONSOLE $append"
 	[[ -n $A_KERNEL_ARGS ]] && append+=" $A_KERNEL_ARGS"
 	[[ -n ${TESTS:-} ]] && append+=" vr.tests=$TESTS"
+	# The debug kernels run several times slower under TCG (KASAN, lockdep):
+	# each program gets DEBUG_SLOW times its timeout, and QEMU as much.
+	[[ -n $V_DEBUG ]] && append+=" vr.slow=$DEBUG_SLOW"
 	[[ -n ${INTERACTIVE:-} ]] && append+=" vr.shell=1"
 	[[ -n ${APPEND:-} ]] && append+=" $APPEND"
 	# shellcheck disable=SC2206
@@ -136,7 +142,9 @@ else
 	fi
 fi
 
-timeout=${TIMEOUT:-900}
+slow=1
+[[ -z $V_DEBUG ]] || slow=$DEBUG_SLOW
+timeout=${TIMEOUT:-$((900 * slow))}
 t0=$SECONDS
 rc=0
 if [[ -n $rejudge ]]; then

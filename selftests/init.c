@@ -9,7 +9,7 @@
  * and reboots; QEMU runs with -no-reboot, so that ends the VM on every arch.
  *
  * /tests/list: one test a line, "name timeout-seconds required|optional|regress
- * [args]". Before the first regress program init puts back the settings of
+ * [args]" (vr.slow=N multiplies the timeouts). Before the first regress program init puts back the settings of
  * boot time and gives it swap (regress_env()).
  * Exit status of a test program: 0 pass, 4 skip (KSFT_SKIP), other fail.
  * With vr.shell=1 a minimal command loop replaces the test run (there is no
@@ -521,7 +521,7 @@ static void shell(void)
 
 int main(void)
 {
-	int pass = 0, fail = 0, skip = 0, regress_ready = 0, fd, i;
+	int pass = 0, fail = 0, skip = 0, regress_ready = 0, slow, fd, i;
 	const char *filter, *list;
 
 	do_mount("proc", "/proc", "proc");
@@ -557,6 +557,13 @@ int main(void)
 	filter = filter ? strdup(filter) : NULL;
 	list = cmdline_arg("vr.list");
 	load_tests(list ? list : "/tests/list", filter);
+	/* vr.slow=N: a kernel N times slower (the debug kernels): N x each timeout */
+	slow = cmdline_arg("vr.slow") ? atoi(cmdline_arg("vr.slow")) : 1;
+	if (slow > 1) {
+		say("# init: vr.slow=%d: every program's timeout is %d times its own\n", slow, slow);
+		for (i = 0; i < ntests; i++)
+			tests[i].timeout *= slow;
+	}
 
 	for (i = 0; i < (int)(sizeof(settings_dirs) / sizeof(settings_dirs[0])); i++)
 		save_settings(settings_dirs[i]);
