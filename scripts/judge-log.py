@@ -514,9 +514,12 @@ def report(j, log):
     if j.verdict == 'pass':
         return
     # The output of each failed case of the required and optional programs
-    # (the harness prints why between "RUN" and "not ok").
-    for case in log.cases():
-        if case.output is not None and case.name.split('.')[0] not in a.regress:
+    # (the harness prints why between "RUN" and "not ok"), and of a
+    # program's that did not finish; not the regress programs' (their diff
+    # against the baseline is printed instead).
+    own = [c for p in log.programs if p.name not in a.regress for c in p.cases]
+    for case in own + list(log.unfinished):
+        if case.output is not None:
             out_text(sys.stderr, f'--- failed case {case.name} ---\n'
                      + ''.join(line + '\n' for line in case.output))
     out_text(sys.stderr, f'--- last console lines of {a.label} ({a.log}) ---\n')
