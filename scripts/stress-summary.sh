@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# One line per console log of the race stress: what its cases did.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+usage() {
+	cat <<EOF_USAGE
+Usage: $0 LOG...
+
+For each console log of a run with vma_retry_stress (make stress writes
+out/ARCH-debug.log, make check out/ARCH.log), prints one line: the run's
+summary line's verdict and counts as scripts/judge-log.py wrote them next
+to the log (LOG without .log, .summary), the racing operations of the
+stress cases, how many cases hit their race window and the fewest
+slow faults in flight when an operation completed in any of them (the
+case named), and the sigkill case's kills with a thread in D. A log
+without the stress's lines is an error (exit 1).
+EOF_USAGE
+}
+case ${1:-} in -h | --help) usage; exit 0 ;; "") usage_error "a console log expected (see --help)" ;; esac
+
+rc=0
+for f in "$@"; do
+	[[ -f $f ]] || die "no log $f"
+	sum=${f%.log}.summary
+	verdict=$( [[ -f $sum ]] && awk '{ print $2, $3, $4, $5, $6, $7, $8, $9, $10 }' "$sum" || echo "(no summary)")
+	line=$(awk '
+		/^    # [a-z_]+: [0-9.]+ ms, [0-9]+ ops/ { ops += $5 }
+		/^    # [a-z_]+: races hit: / {
+			h = $5 + 0; c = $2; sub(/:$/, "", c)
+			if (n == 0 || h < min) { min = h; mc = c }
+			n++
+		}
+		/^    # sigkill: [0-9]+ kills, / { k = $3 " kills, " $5 " with a thread in D" }
+		END {
+			if (n == 0) exit 1
+			printf "%d ops, %d cases hit their window (fewest: %d, %s), sigkill %s\n", ops, n, min, mc, k
+		}' "$f") || { echo "$f: no race stress results" >&2; rc=1; continue; }
+	printf '%s: %s; %s\n' "$f" "$verdict" "$line"
+done
+exit "$rc"
