@@ -25,7 +25,7 @@ rc=0
 for f in "$@"; do
 	[[ -f $f ]] || die "no log $f"
 	sum=${f%.log}.summary
-	verdict=$( [[ -f $sum ]] && awk '{ print $2, $3, $4, $5, $6, $7, $8, $9, $10 }' "$sum" || echo "(no summary)")
+	verdict=$( [[ -f $sum ]] && awk '{ print $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' "$sum" || echo "(no summary)")
 	line=$(awk '
 		/^    # [a-z_]+: [0-9.]+ ms, [0-9]+ ops/ { ops += $5 }
 		/^    # [a-z_]+: races hit: / {
