@@ -106,6 +106,7 @@ compiled_all() {
 	pids=() names=()
 }
 
+: >"$work/tests/list"
 spec=$work/cpio.spec
 {
 	echo "dir /dev 0755 0 0"
