@@ -101,7 +101,7 @@ if [[ -n $quick ]]; then
 	image=$(stage "$A_NAME: series test kernel" "$S/build-kernel.sh" "$A_NAME")
 	# The test initramfs has vma_bench and the plans too: make check has
 	# just built it, from the same tree.
-	initrd=$VMA_RETRY_CACHE/build/initramfs-$A_NAME.cpio
+	initrd=$(initramfs_base).cpio
 	if [[ ! -f $initrd || $initrd -ot $VMA_RETRY_ROOT/selftests/bench/vma_bench.c ]]; then
 		initrd=$(stage "$A_NAME: benchmark initramfs" "$S/build-initramfs.sh" \
 			--bench --test-src "$applied" --out "$out/initramfs-series.cpio" "$A_NAME")

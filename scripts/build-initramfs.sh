@@ -60,8 +60,7 @@ TEST_SRC=${test_src:-$SRC}
 guest_cc
 [[ -f $SRC/usr/gen_init_cpio.c ]] || die "no kernel tree at $SRC"
 
-label=$A_NAME${V_TAG:+-$V_TAG}
-work=$VMA_RETRY_CACHE/build/initramfs-$label
+work=$(initramfs_base)
 out=${out:-$work.cpio}
 rm -rf "$work"
 mkdir -p "$work/tests"
@@ -78,12 +77,12 @@ fix_irelative=("$VMA_RETRY_ROOT/scripts/fix-irelative.py")
 # compile_guest NAME SOURCE... makes /tests/NAME (lib.sh has the recipe),
 # in the background: up to nproc compiles at a time; compiled_all waits for
 # them and fails naming the first program that did not compile.
-pids=() names=()
+pids=() names=() jobs=$(nproc)
 compile_guest() {
 	local name=$1
 	shift
 	guest_test_flags "$TEST_SRC" "$hdr" "$1"
-	if ((${#pids[@]} >= $(nproc))); then
+	if ((${#pids[@]} >= jobs)); then
 		wait "${pids[0]}" || die "$A_NAME: compiling ${names[0]} failed (see above)"
 		pids=("${pids[@]:1}") names=("${names[@]:1}")
 	fi

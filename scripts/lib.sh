@@ -47,6 +47,9 @@ variant_opt() {
 }
 # The loaded arch's variant name: ARCH[-debug][-TAG].
 variant_label() { printf '%s\n' "$A_NAME${V_DEBUG:+-debug}${V_TAG:+-$V_TAG}"; }
+# The variant's initramfs, without .cpio (its work directory): the same for
+# the debug kernel.
+initramfs_base() { printf '%s\n' "$VMA_RETRY_CACHE/build/initramfs-$A_NAME${V_TAG:+-$V_TAG}"; }
 
 # The project identity: it signs off the patches and commits the base tree.
 VMA_RETRY_NAME="vma-retry project"

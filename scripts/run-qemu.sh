@@ -119,7 +119,7 @@ if [[ -n $rejudge ]]; then
 else
 	check_toolchain
 	kernel=${opt_kernel:-$(build_dir "$label")/$A_IMAGE}
-	initrd=${opt_initrd:-$VMA_RETRY_CACHE/build/initramfs-$A_NAME${V_TAG:+-$V_TAG}.cpio}
+	initrd=${opt_initrd:-$(initramfs_base).cpio}
 	[[ -f $kernel ]] || die "$label: no kernel image $kernel (make build ARCH=$A_NAME)"
 	[[ -f $initrd ]] || die "$label: no initramfs $initrd (make initramfs ARCH=$A_NAME)"
 
