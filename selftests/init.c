@@ -9,8 +9,9 @@
  * and reboots; QEMU runs with -no-reboot, so that ends the VM on every arch.
  *
  * /tests/list: one test a line, "name timeout-seconds required|optional|regress
- * [args]" (vr.slow=N multiplies the timeouts). Before the first regress program init puts back the settings of
- * boot time and gives it swap (regress_env()).
+ * [args]" (vr.slow=N multiplies the timeouts). Before the first regress
+ * program init puts back the settings of boot time and gives it swap
+ * (regress_env()).
  * Exit status of a test program: 0 pass, 4 skip (KSFT_SKIP), other fail.
  * With vr.shell=1 a minimal command loop replaces the test run (there is no
  * shell binary for every arch in the initramfs).
@@ -522,7 +523,7 @@ static void shell(void)
 int main(void)
 {
 	int pass = 0, fail = 0, skip = 0, regress_ready = 0, slow, fd, i;
-	const char *filter, *list;
+	const char *filter, *list, *arg;
 
 	do_mount("proc", "/proc", "proc");
 	do_mount("sysfs", "/sys", "sysfs");
@@ -558,7 +559,8 @@ int main(void)
 	list = cmdline_arg("vr.list");
 	load_tests(list ? list : "/tests/list", filter);
 	/* vr.slow=N: a kernel N times slower (the debug kernels): N x each timeout */
-	slow = cmdline_arg("vr.slow") ? atoi(cmdline_arg("vr.slow")) : 1;
+	arg = cmdline_arg("vr.slow");
+	slow = arg ? atoi(arg) : 1;
 	if (slow > 1) {
 		say("# init: vr.slow=%d: every program's timeout is %d times its own\n", slow, slow);
 		for (i = 0; i < ntests; i++)
