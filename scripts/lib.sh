@@ -272,7 +272,8 @@ guest_cc() {
 guest_test_flags() {
 	local main_dir
 	main_dir=$(dirname "$3")
-	GUEST_TEST_FLAGS=(-isystem "$2/usr/include" -I "$2/gen" -I "$1/tools/testing/selftests"
+	# (-I TREE: as the mm selftests' Makefile, for gup_test's <mm/gup_test.h>)
+	GUEST_TEST_FLAGS=(-isystem "$2/usr/include" -I "$2/gen" -I "$1" -I "$1/tools/testing/selftests"
 		-I "$main_dir" -fmacro-prefix-map="$main_dir/=")
 }
 # guest_headers TREE HEADERS: install TREE's UAPI headers for the loaded
