@@ -9,14 +9,14 @@ usage() {
 	cat <<EOF_USAGE
 Usage: $0 [--skip-bisect]
 
-Runs, in order: lint (shellcheck, checkpatch --strict of patches/), the test
+Runs lint (shellcheck, checkpatch --strict of patches/), the test
 of the log judge (scripts/test-judge.sh: run-qemu.sh --rejudge on doctored
 small logs), the test of bad input and of the arch table
 (scripts/test-input.sh), the test of make send (scripts/send-check.sh: identity,
-recipients, base-commit, into a temporary directory), make apply,
-the drift check (patches/ = export of the applied branch), the bisect check
-(--skip-bisect, make check SKIP_BISECT=1, skips it, and it is then
-reported as a failure), then for every
+recipients, base-commit, into a temporary directory), these four side by
+side and beside make apply; then the drift check (patches/ = export of the
+applied branch), the bisect check (--skip-bisect, make check SKIP_BISECT=1,
+skips it, and it is then reported as a failure), then for every
 arch of configs/arches (or ARCHES="a b"): build the kernel, build the
 initramfs, boot under QEMU and judge KUnit, kselftests and splats (an arch's
 boot runs while the next arch builds, one boot at a time); then
@@ -46,17 +46,41 @@ mkdir -p "$OUT"
 rm -f "$OUT"/*.summary "$OUT"/*.result.json
 worst=0
 gates_pass=0 gates_fail=0
-gate() { # gate NAME CMD...: a check that counts as one test case
-	local name=$1
-	shift
-	if stage "$name" "$@"; then
+gate_result() { # gate_result NAME RC: count a gate (one test case)
+	if (($2 == 0)); then
 		gates_pass=$((gates_pass + 1))
 	else
 		gates_fail=$((gates_fail + 1))
 		note $EXIT_TESTFAIL
-		printf '%-10s %-6s\n' "$name" fail >>"$OUT/gates.summary"
-		return 1
+		printf '%-10s %-6s\n' "$1" fail >>"$OUT/gates.summary"
 	fi
+	return "$2"
+}
+gate() { # gate NAME CMD...: a check that counts as one test case
+	local name=$1 rc=0
+	shift
+	stage "$name" "$@" || rc=$?
+	gate_result "$name" "$rc"
+}
+# gate_bg NAME CMD...: a gate that runs in the background; gates_wait
+# counts it. (The self-contained gates: they read this checkout and the
+# base tree, write only into their own temporary directories, and use one
+# CPU each, while the series is applied beside them.)
+bg_names=() bg_pids=()
+gate_bg() {
+	local name=$1
+	shift
+	stage "$name" "$@" &
+	bg_names+=("$name") bg_pids+=($!)
+}
+gates_wait() {
+	local i rc
+	for i in "${!bg_pids[@]}"; do
+		rc=0
+		wait "${bg_pids[i]}" || rc=$?
+		gate_result "${bg_names[i]}" "$rc" || true
+	done
+	bg_names=() bg_pids=()
 }
 note() { # note CODE: keep the worst exit status (infra > test failure)
 	local c=$1
@@ -66,11 +90,14 @@ note() { # note CODE: keep the worst exit status (infra > test failure)
 }
 
 rm -f "$OUT/gates.summary"
-gate lint "$VMA_RETRY_ROOT/scripts/lint.sh" || true
-gate judge "$VMA_RETRY_ROOT/scripts/test-judge.sh" || true
-gate input "$VMA_RETRY_ROOT/scripts/test-input.sh" || true
-gate send "$VMA_RETRY_ROOT/scripts/send-check.sh" || true
-stage "apply the series" "$VMA_RETRY_ROOT/scripts/apply-series.sh" || { note $EXIT_INFRA; exit "$worst"; }
+gate_bg lint "$VMA_RETRY_ROOT/scripts/lint.sh"
+gate_bg judge "$VMA_RETRY_ROOT/scripts/test-judge.sh"
+gate_bg input "$VMA_RETRY_ROOT/scripts/test-input.sh"
+gate_bg send "$VMA_RETRY_ROOT/scripts/send-check.sh"
+apply_rc=0
+stage "apply the series" "$VMA_RETRY_ROOT/scripts/apply-series.sh" || apply_rc=$?
+gates_wait
+((apply_rc == 0)) || { note $EXIT_INFRA; exit "$worst"; }
 gate drift "$VMA_RETRY_ROOT/scripts/export-series.sh" --check || true
 
 # The bisect walk goes first: it builds in the arches' own build trees, so a

@@ -16,7 +16,7 @@ DEBUG_SLOW=4
 usage() {
 	cat <<EOF_USAGE
 Usage: $0 [--src DIR] [--tag T] [--debug] [--no-regress-rows] [--rejudge LOG]
-          [--boot-only] [--kernel F] [--initrd F] [--log F] ARCH
+          [--boot-only] [--kernel F] [--initrd F] [--log F] [--baseline F] ARCH
 
 Boots \$VMA_RETRY_CACHE/build/ARCH[-debug][-TAG]'s kernel with the initramfs of
 scripts/build-initramfs.sh under QEMU TCG, with a timeout, and saves the
@@ -56,6 +56,8 @@ $VARIANT_USAGE
   --initrd F     with this initramfs (default: scripts/build-initramfs.sh's,
                  \$VMA_RETRY_CACHE/build/initramfs-ARCH[-TAG].cpio)
   --log F        save the console log as F (default: OUT/ARCH[-debug][-TAG].log)
+  --baseline F   the regression guard's baseline (default:
+                 selftests/regress/ARCH; a missing file: the arch has none)
 
 Exit status: 0 pass, 1 test failure (a failed test; a required test that
 skipped, ran zero cases or all of whose cases skipped; a plan that does not
@@ -74,19 +76,20 @@ Environment:
                  $KUNIT_SUITE)
 EOF_USAGE
 }
-rejudge='' boot_only='' opt_kernel='' opt_initrd='' opt_log='' no_regress_rows=''
+rejudge='' boot_only='' opt_kernel='' opt_initrd='' opt_log='' no_regress_rows='' opt_baseline=''
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
 	--boot-only) boot_only=1; shift ;;
 	--no-regress-rows) no_regress_rows=1; shift ;;
 	--src | --tag | --debug) variant_opt "$@"; shift "$VSHIFT" ;;
-	--kernel | --initrd | --log)
+	--kernel | --initrd | --log | --baseline)
 		(($# >= 2)) || usage_error "$1 needs a file (see --help)"
 		case $1 in
 		--kernel) opt_kernel=$2 ;;
 		--initrd) opt_initrd=$2 ;;
 		--log) opt_log=$2 ;;
+		--baseline) opt_baseline=$2 ;;
 		esac
 		shift 2
 		;;
@@ -182,7 +185,7 @@ secs=$((SECONDS - t0))
 judge=("$VMA_RETRY_ROOT/scripts/judge-log.py" --arch="$A_NAME" --label="$label" --log="$logf"
 	--out="$OUT" --seconds="$secs" --qemu-status="$rc" --timeout="$timeout" --t0="$_vr_t0")
 [[ -z $boot_only ]] || exec "${judge[@]}" --boot-only
-judge+=(--baseline="$VMA_RETRY_ROOT/selftests/regress/$A_NAME"
+judge+=(--baseline="${opt_baseline:-$VMA_RETRY_ROOT/selftests/regress/$A_NAME}"
 	--required="$(tests_of_kind required | paste -sd' ')"
 	--regress="$(tests_of_kind regress | paste -sd' ')"
 	--tests="${TESTS:-}" --build-tag="$V_TAG"
