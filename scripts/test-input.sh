@@ -59,7 +59,7 @@ expect() {
 
 R=$VMA_RETRY_ROOT
 for t in run build bench stress kunit; do
-	expect 2 "unknown ARCH 'vax'; valid: x86_64 " "make $t ARCH=vax" make -s -C "$R" "$t" ARCH=vax
+	expect 2 "unknown ARCH 'vax'; valid: $(all_arches | paste -sd' ')" "make $t ARCH=vax" make -s -C "$R" "$t" ARCH=vax
 done
 expect 2 "ARCH= is required" "make run without ARCH" make -s -C "$R" run
 expect 2 "unknown ARCH 'vax'" "build-kernel.sh vax" "$R/scripts/build-kernel.sh" vax
