@@ -14,9 +14,10 @@ of the log judge (scripts/test-judge.sh: run-qemu.sh --rejudge on doctored
 small logs), the test of bad input and of the arch table
 (scripts/test-input.sh), the test of make send (scripts/send-check.sh: identity,
 recipients, base-commit, into a temporary directory): input alone, then
-the other three side by side and beside make apply; then the drift check (patches/ = export of the
-applied branch), the bisect check (--skip-bisect, make check SKIP_BISECT=1,
-skips it, and it is then reported as a failure), then for every
+the other three side by side and beside make apply; then the drift check
+(patches/ = export of the applied branch), the bisect check
+(--skip-bisect, make check SKIP_BISECT=1, skips it, and it is then
+reported as a failure), then for every
 arch of configs/arches (or ARCHES="a b"): build the kernel, build the
 initramfs, boot under QEMU and judge KUnit, kselftests and splats (an arch's
 boot runs while the next arch builds, one boot at a time); then
