@@ -70,9 +70,15 @@ if [[ -z $regress ]]; then
 	[[ -f $VMA_RETRY_ROOT/selftests/regress/$A_NAME ]] && regress=1 || regress=0
 fi
 "${GUEST_CC[@]}" -o "$work/init" "$VMA_RETRY_ROOT/selftests/init.c"
-# A no-op except for LoongArch binaries linked by lld 19 (see its --help).
+# A no-op except for LoongArch binaries linked by lld 19 (see its --help);
+# it needs the symbol table, which is stripped after it where lib.sh's
+# load_arch names a strip (A_GUEST_STRIP).
 fix_irelative=("$VMA_RETRY_ROOT/scripts/fix-irelative.py")
-"${fix_irelative[@]}" "$work/init" >/dev/null
+finish_guest() {
+	"${fix_irelative[@]}" "$1" >/dev/null || return
+	[[ -z $A_GUEST_STRIP ]] || "$A_GUEST_STRIP" --strip-all "$1"
+}
+finish_guest "$work/init" || die "$A_NAME: fix-irelative.py or strip failed on init"
 
 # compile_guest NAME SOURCE... makes /tests/NAME (lib.sh has the recipe),
 # in the background: up to nproc compiles at a time; compiled_all waits for
@@ -92,7 +98,7 @@ compile_guest() {
 			cat "$work/$name.log" >&2
 			exit 1
 		fi
-		"${fix_irelative[@]}" "$work/tests/$name" >/dev/null
+		finish_guest "$work/tests/$name"
 	} &
 	pids+=($!) names+=("$name")
 	echo "file /tests/$name $work/tests/$name 0755 0 0" >>"$spec"
