@@ -35,7 +35,7 @@ esac
 [[ $# -eq 0 ]] || usage_error "unexpected argument '$1' (see --help)"
 
 host_packages=(make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio kmod
-	python3 rsync xz-utils zstd git ccache shellcheck perl
+	python3 rsync xz-utils zstd git ccache shellcheck perl e2fsprogs
 	python3-numpy python3-matplotlib)
 # (the toolchain column holds several packages per arch)
 # shellcheck disable=SC2207
