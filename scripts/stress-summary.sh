@@ -27,8 +27,8 @@ for f in "$@"; do
 	sum=${f%.log}.summary
 	verdict=$( [[ -f $sum ]] && awk '{ print $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' "$sum" || echo "(no summary)")
 	line=$(awk '
-		/^    # [a-z_]+: [0-9.]+ ms, [0-9]+ ops/ { ops += $5 }
-		/^    # [a-z_]+: races hit: / {
+		/^    # [a-z0-9_]+: [0-9.]+ ms, [0-9]+ ops/ { ops += $5 }
+		/^    # [a-z0-9_]+: races hit: / {
 			h = $5 + 0; c = $2; sub(/:$/, "", c)
 			if (n == 0 || h < min) { min = h; mc = c }
 			n++
