@@ -13,10 +13,13 @@ For each console log of a run with vma_retry_stress (make stress writes
 out/ARCH-debug.log, make check out/ARCH.log), prints one line: the run's
 summary line's verdict and counts as scripts/judge-log.py wrote them next
 to the log (LOG without .log, .summary), the racing operations of the
-stress cases, how many cases hit their race window and the fewest
-slow faults in flight when an operation completed in any of them (the
-case named), and the sigkill case's kills with a thread in D. A log
-without the stress's lines is an error (exit 1).
+stress cases, how many of its racing cases hit their race window and
+the fewest hits of any of them (the case named: slow faults in flight
+when an operation completed; for the cases that punch or truncate,
+those of them that then read a hole or got SIGBUS; for the signal case,
+the SIGUSR1s that interrupted a slow fault), and the sigkill
+case's kills with a thread in D. A log without the stress's lines is an
+error (exit 1).
 EOF_USAGE
 }
 case ${1:-} in -h | --help) usage; exit 0 ;; "") usage_error "a console log expected (see --help)" ;; esac
@@ -28,15 +31,24 @@ for f in "$@"; do
 	verdict=$( [[ -f $sum ]] && awk '{ print $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' "$sum" || echo "(no summary)")
 	line=$(awk '
 		/^    # [a-z0-9_]+: [0-9.]+ ms, [0-9]+ ops/ { ops += $5 }
-		/^    # [a-z0-9_]+: races hit: / {
-			h = $5 + 0; c = $2; sub(/:$/, "", c)
-			if (n == 0 || h < min) { min = h; mc = c }
-			n++
-		}
+		# a case'"'"'s window: its "races hit" count, or where the racer
+		# makes holes, its "window:" count, or for the signal case the
+		# SIGUSR1s that interrupted a slow fault (both printed after it)
+		/^    # [a-z0-9_]+: races hit: / { c = $2; sub(/:$/, "", c); hit[c] = $5 + 0 }
+		/^    # [a-z0-9_]+: window: / { c = $2; sub(/:$/, "", c); hit[c] = $4 + 0 }
+		/^    # [a-z0-9_]+: [0-9]+ SIGUSR1 handled, / { c = $2; sub(/:$/, "", c); hit[c] = $6 + 0 }
 		/^    # sigkill: [0-9]+ kills, / { k = $3 " kills, " $5 " with a thread in D" }
 		END {
+			for (c in hit) {
+				n++
+				if (hit[c] > 0)
+					nh++
+				if (n == 1 || hit[c] < min || (hit[c] == min && c < mc)) {
+					min = hit[c]; mc = c
+				}
+			}
 			if (n == 0) exit 1
-			printf "%d ops, %d cases hit their window (fewest: %d, %s), sigkill %s\n", ops, n, min, mc, k
+			printf "%d ops, %d of %d cases hit their window (fewest: %d, %s), sigkill %s\n", ops, nh, n, min, mc, k
 		}' "$f") || { echo "$f: no race stress results" >&2; rc=1; continue; }
 	printf '%s: %s; %s\n' "$f" "$verdict" "$line"
 done
