@@ -10,9 +10,9 @@ usage() {
 Usage: $0 [--skip-bisect]
 
 Runs lint (shellcheck, checkpatch --strict of patches/), the test
-of the log judge (scripts/test-judge.sh: run-qemu.sh --rejudge on doctored
+of the log judge (scripts/tests/test-judge.sh: run-qemu.sh --rejudge on doctored
 small logs), the test of bad input and of the arch table
-(scripts/test-input.sh), the test of make send (scripts/send-check.sh: identity,
+(scripts/tests/test-input.sh), the test of make send (scripts/send-check.sh: identity,
 recipients, base-commit, into a temporary directory): input alone, then
 the other three side by side and beside make apply; then the drift check
 (patches/ = export of the applied branch), the bisect check
@@ -93,9 +93,9 @@ note() { # note CODE: keep the worst exit status (infra > test failure)
 rm -f "$OUT/gates.summary"
 # (input first and alone: it times how fast bad input is refused, and
 # beside the others judge-log.py --bogus once took 1.75 s instead of 0.2 s)
-gate input "$VMA_RETRY_ROOT/scripts/test-input.sh" || true
+gate input "$VMA_RETRY_ROOT/scripts/tests/test-input.sh" || true
 gate_bg lint "$VMA_RETRY_ROOT/scripts/lint.sh"
-gate_bg judge "$VMA_RETRY_ROOT/scripts/test-judge.sh"
+gate_bg judge "$VMA_RETRY_ROOT/scripts/tests/test-judge.sh"
 gate_bg send "$VMA_RETRY_ROOT/scripts/send-check.sh"
 apply_rc=0
 stage "apply the series" "$VMA_RETRY_ROOT/scripts/apply-series.sh" || apply_rc=$?

@@ -4,7 +4,7 @@
 # before any work; and configs/arches is the only place of an arch's facts.
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 usage() {
 	cat <<EOF_USAGE
@@ -105,7 +105,7 @@ expect 3 "dummy: an empty debug or test debug column" "an empty test debug colum
 sed -i 's/^\(dummy .*|\)qemu-system-dummy *|kasan | $/\1|kasan |-/' "$tmp/configs/arches"
 expect 3 "dummy: no QEMU package" "a row without a QEMU package" in_tmp 'load_arch dummy'
 # Other readers of the table would not see the scratch row's changes.
-others=$(grep -l 'configs/arches' "$R"/scripts/*.sh "$R"/scripts/*.py "$R/Makefile" 2>/dev/null |
+others=$(grep -l 'configs/arches' "$R"/scripts/*.sh "$R"/scripts/tests/*.sh "$R"/scripts/*.py "$R/Makefile" 2>/dev/null |
 	grep -v -e '/lib.sh$' -e '/test-input.sh$' | xargs -r grep -lE "awk[^|]*configs/arches|< *\"?\\\$ARCH_TABLE" || true)
 holds "lib.sh is the one reader of configs/arches (others: ${others:-none})" test -z "$others"
 
