@@ -96,6 +96,7 @@ rm -f "$OUT/gates.summary"
 gate input "$VMA_RETRY_ROOT/scripts/tests/test-input.sh" || true
 gate_bg lint "$VMA_RETRY_ROOT/scripts/lint.sh"
 gate_bg judge "$VMA_RETRY_ROOT/scripts/tests/test-judge.sh"
+gate_bg refuse "$VMA_RETRY_ROOT/scripts/tests/test-refuse.sh"
 gate_bg send "$VMA_RETRY_ROOT/scripts/send-check.sh"
 apply_rc=0
 stage "apply the series" "$VMA_RETRY_ROOT/scripts/apply-series.sh" || apply_rc=$?

@@ -50,6 +50,9 @@ export GIT_COMMITTER_NAME=User GIT_COMMITTER_EMAIL=user@kernel.test
 APPLY=$VMA_RETRY_ROOT/scripts/apply-series.sh
 wt=$tmp/cache/src/applied
 g() { git -C "$wt" "$@"; }
+# undo COMMAND...: put a state back after a refusal, quietly; should the
+# refusal have failed, the state may be gone: the checks that follow say so.
+undo() { "$@" >/dev/null 2>&1 || true; }
 
 # A kernel-like repository: Makefile, mm/, the base tag v1.0, and a branch
 # 'main' checked out with an uncommitted change (the user's own checkout).
@@ -126,7 +129,7 @@ holds "the tree is back on the branch, at the same head" \
 echo "work in progress" >>"$wt/mm/filemap.c"
 apply 2 "an uncommitted change" "uncommitted changes.*stash"
 holds "the change is still there" grep -q "work in progress" "$wt/mm/filemap.c"
-g stash -q
+undo g stash
 
 # an am stopped on a patch that does not apply
 printf 'From: x <x@kernel.test>\nSubject: [PATCH] conflict\n\n---\n' >"$tmp/bad.patch"
@@ -135,7 +138,7 @@ printf '@@ -1,3 +1,3 @@\n-nothing\n+here\n nor\n here\n' >>"$tmp/bad.patch"
 g am -q "$tmp/bad.patch" >/dev/null 2>&1 && bad "the conflicting patch applied"
 apply 2 "a git am in progress" "am is in progress.*--abort"
 holds "the am is still in progress" test -d "$(g rev-parse --git-path rebase-apply)"
-g am --abort
+undo g am --abort
 
 # a rebase -i stopped to edit the first commit (README: how the series is edited)
 GIT_SEQUENCE_EDITOR="sed -i 's/^pick/edit/'" g rebase -q -i v1.0 >/dev/null 2>&1
@@ -143,8 +146,8 @@ echo "edited in the rebase" >>"$wt/mm/filemap.c"
 apply 2 "a rebase -i in progress" "rebase is in progress"
 holds "the rebase and its edit are still there" \
 	test -d "$(g rev-parse --git-path rebase-merge)" -a -n "$(grep 'edited in the rebase' "$wt/mm/filemap.c")"
-g checkout -q -- .
-g rebase --abort
+undo g checkout -q -- .
+undo g rebase --abort
 
 g branch other v1.0
 git -C "$A" worktree add -q "$tmp/other" other
@@ -155,12 +158,12 @@ git -C "$A" worktree remove "$tmp/other"
 g merge -q --no-ff --no-commit other >/dev/null 2>&1
 apply 2 "a merge in progress" "merge is in progress"
 holds "the merge is still in progress" test -f "$(g rev-parse --git-path MERGE_HEAD)"
-g merge --abort
+undo g merge --abort
 
 g bisect start -q vma-retry v1.0 >/dev/null
 apply 2 "a bisect in progress" "bisect is in progress.*bisect reset"
 holds "the bisect is still in progress" test -f "$(g rev-parse --git-path BISECT_LOG)"
-g bisect reset >/dev/null 2>&1
+undo g bisect reset
 
 echo "a fix" >>"$wt/mm/new.c"
 g commit -q -am "mm: the user's fix"
@@ -178,29 +181,28 @@ g commit -q -m "detached work"
 mine=$(g rev-parse HEAD)
 apply 2 "a commit on a detached HEAD" "detached.*no branch holds"
 holds "the commit is still checked out" test "$(g rev-parse HEAD)" = "$mine"
-g checkout -q vma-retry
+undo g checkout -q vma-retry
 
 g checkout -q --detach
 git -C "$A" stash -q
 git -C "$A" checkout -q vma-retry
 apply 2 "the branch checked out in the user's checkout" "checked out in $A"
 holds "the user's checkout is still on it" test "$(git -C "$A" symbolic-ref HEAD)" = refs/heads/vma-retry
-git -C "$A" checkout -q main
-git -C "$A" stash pop -q
-g checkout -q vma-retry
+undo git -C "$A" checkout -q main
+undo git -C "$A" stash pop
+undo g checkout -q vma-retry
 
 git -C "$B" branch vma-retry main
 theirs=$(head_of "$B" vma-retry)
-applied_head=$(g rev-parse HEAD)
 KERNEL_TREE=$B apply 2 "KERNEL_TREE with a branch vma-retry of its own" "already has a branch vma-retry"
 holds "that branch is as it was" test "$(head_of "$B" vma-retry)" = "$theirs"
-holds "the applied tree of the other KERNEL_TREE is still there" test "$(g rev-parse HEAD)" = "$applied_head"
+holds "the applied tree of the other KERNEL_TREE is still there" is_worktree_of "$wt" "$A"
 holds "the user's checkout of that KERNEL_TREE is untouched" user_checkout_intact "$B" "$(head_of "$B" main)"
 
 echo "work in progress" >>"$wt/mm/filemap.c"
 KERNEL_TREE=$C apply 2 "a KERNEL_TREE switch with uncommitted work in the applied tree" "uncommitted changes"
 holds "the work is still there" grep -q "work in progress" "$wt/mm/filemap.c"
-g checkout -q -- .
+undo g checkout -q -- .
 
 # ---- switching trees and back -------------------------------------------------
 KERNEL_TREE=$C apply 0 "a KERNEL_TREE switch"
