@@ -412,5 +412,75 @@ series_patches() {
 	sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$PATCHES_DIR/series" | grep -v '^$' || true
 }
 
+# ---- input: the one check of the variables (scripts/check-input.sh) -------
+# Each check_* exits 2 naming the valid values; none does any work.
+# The variables that are 1 or nothing (a "DEBUG=0" would turn debug on).
+INPUT_FLAGS=(DEBUG INTERACTIVE BENCH_QUICK BUILD_ONLY SKIP_BISECT FORCE DRY_RUN)
+check_flags() {
+	local v
+	for v in "${INPUT_FLAGS[@]}"; do
+		[[ -z ${!v:-} || ${!v} == 1 ]] || usage_error "$v='${!v}': it is 1 or empty (unset)"
+	done
+}
+check_numbers() {
+	local v
+	for v in JOBS BOOTS TIMEOUT; do
+		[[ -z ${!v:-} || ${!v} =~ ^[1-9][0-9]*$ ]] || usage_error "$v='${!v}': it is a positive number"
+	done
+}
+# TESTS=a,b: names of selftests/tests rows.
+check_tests() {
+	[[ -n ${TESTS:-} ]] || return 0
+	local names t list
+	names=$(test_rows | cut -d'|' -f1 | paste -sd' ')
+	[[ $TESTS != ,* && $TESTS != *, && $TESTS != *,,* ]] ||
+		usage_error "TESTS='$TESTS': an empty name; valid (selftests/tests, comma-separated): $names"
+	IFS=, read -r -a list <<<"$TESTS"
+	for t in "${list[@]}"; do
+		[[ " $names " == *" $t "* ]] ||
+			usage_error "TESTS='$TESTS': unknown test '$t'; valid (selftests/tests): $names"
+	done
+}
+check_arch_names() { # VAR: each word of VAR is an arch of configs/arches
+	local a all
+	[[ -n ${!1:-} ]] || return 0
+	all=$(all_arches | paste -sd' ')
+	for a in ${!1:-}; do
+		[[ " $all " == *" $a "* ]] || usage_error "unknown $1 '$a'; valid: $all"
+	done
+}
+check_kernel_tree() {
+	if [[ -z ${KERNEL_TREE:-} ]]; then
+		[[ -z ${KERNEL_BASE:-} ]] || usage_error "KERNEL_BASE=$KERNEL_BASE is a revision of KERNEL_TREE=, which is not set"
+		return 0
+	fi
+	local top
+	[[ -d $KERNEL_TREE ]] || usage_error "KERNEL_TREE=$KERNEL_TREE: no such directory"
+	top=$(git -C "$KERNEL_TREE" rev-parse --show-toplevel 2>/dev/null || true)
+	[[ -n $top && $top -ef $KERNEL_TREE ]] ||
+		usage_error "KERNEL_TREE=$KERNEL_TREE is not the top of a git work tree (git clone or git init one)"
+	[[ -f $KERNEL_TREE/Makefile && -d $KERNEL_TREE/mm ]] ||
+		usage_error "KERNEL_TREE=$KERNEL_TREE is not a kernel source tree (no Makefile and mm/)"
+	git -C "$KERNEL_TREE" rev-parse -q --verify "$(base_rev)^{commit}" >/dev/null ||
+		usage_error "KERNEL_TREE=$KERNEL_TREE has no revision '$(base_rev)' (KERNEL_BASE=, default v7.3-rc7: a tag, branch or commit the series applies to)"
+}
+# check_input [--need-arch]: all of the above, and ARCH (required with
+# --need-arch), ARCHES and HOLD_PATCH.
+check_input() {
+	if [[ ${1:-} == --need-arch && -z ${ARCH:-} ]]; then
+		usage_error "ARCH= is required; valid: $(all_arches | paste -sd' ')"
+	fi
+	check_arch_names ARCH
+	[[ -z ${ARCH:-} || $ARCH != *' '* ]] || usage_error "ARCH='$ARCH': one arch (ARCHES=\"a b\" for make check)"
+	check_arch_names ARCHES
+	[[ -z ${ARCH:-} || -z ${ARCHES:-} ]] || usage_error "ARCH= and ARCHES= together: give one (make check ARCH=a checks a alone)"
+	check_flags
+	check_numbers
+	check_tests
+	[[ -z ${HOLD_PATCH:-} || (-f $HOLD_PATCH && -r $HOLD_PATCH) ]] ||
+		usage_error "HOLD_PATCH=$HOLD_PATCH: no such readable file"
+	check_kernel_tree
+}
+
 # `make run ARCH=x86_64` must not leak ARCH= and friends into the kernel's make.
 unset MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES

@@ -14,6 +14,16 @@ Checks, without building or booting anything (make check runs it as the
 gate "input"):
   - make run/build/bench/stress ARCH=vax, and make run without ARCH, exit 2
     within a second, naming the valid arches, having applied nothing;
+  - so do, within a second, naming the valid values, and having done
+    nothing (a scratch VMA_RETRY_CACHE stays uncreated): an unknown or
+    empty TESTS name (TESTS=vma_rety make run ARCH=x86_64), DEBUG,
+    INTERACTIVE, BENCH_QUICK, BUILD_ONLY, SKIP_BISECT other than 1, JOBS
+    and BOOTS that are not positive numbers, a HOLD_PATCH that is no file,
+    make check with an unknown ARCH or ARCHES or with both, a KERNEL_TREE
+    that is no directory, no git work tree, no kernel tree or without
+    KERNEL_BASE, and KERNEL_BASE without KERNEL_TREE; build-initramfs.sh
+    and run-qemu.sh refuse an unknown TESTS name themselves;
+  - make check ARCH=a runs check.sh with ARCHES=a (make -n);
   - the scripts reject an unknown arch, an unknown option and a bad value
     (bench.sh --boots 0) with exit 2;
   - in a scratch copy of configs/ and scripts/: a new arch row is picked up
@@ -58,6 +68,8 @@ expect() {
 }
 
 R=$VMA_RETRY_ROOT
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
 for t in run build bench stress kunit; do
 	expect 2 "unknown ARCH 'vax'; valid: $(all_arches | paste -sd' ')" "make $t ARCH=vax" make -s -C "$R" "$t" ARCH=vax
 done
@@ -70,9 +82,58 @@ expect 2 "unrecognized arguments: --bogus" "judge-log.py --bogus" "$R/scripts/ju
 expect 2 "positive number" "bench.sh --boots 0" "$R/scripts/bench.sh" --boots 0 x86_64
 expect 2 "no file" "bench.sh --hold-patch missing" "$R/scripts/bench.sh" --hold-patch /nonexistent x86_64
 
+# Bad variables: make refuses them before any work (scripts/check-input.sh).
+# mk VAR=VALUE... TARGET...: make with a scratch cache that nothing creates.
+nocache=$tmp/untouched-cache
+mk() { env VMA_RETRY_CACHE="$nocache" make -s -C "$R" "$@"; }
+valid_tests="valid \\(selftests/tests\\): $(test_rows | cut -d'|' -f1 | paste -sd' ')"
+expect 2 "unknown test 'vma_rety'; $valid_tests" "TESTS=vma_rety make run ARCH=x86_64" \
+	mk TESTS=vma_rety run ARCH=x86_64
+expect 2 "unknown test 'nosuch'" "TESTS=vma_retry,nosuch make stress" mk TESTS=vma_retry,nosuch stress ARCH=arm64
+expect 2 "an empty name" "TESTS=, make run" mk TESTS=, run ARCH=x86_64
+for v in DEBUG=0 DEBUG=yes INTERACTIVE=2; do
+	expect 2 "${v%=*}='${v#*=}': it is 1 or empty" "$v make run" mk "$v" run ARCH=x86_64
+done
+expect 2 "BENCH_QUICK='0': it is 1 or empty" "BENCH_QUICK=0 make bench" mk BENCH_QUICK=0 bench ARCH=x86_64
+expect 2 "BUILD_ONLY='no': it is 1 or empty" "BUILD_ONLY=no make bench" mk BUILD_ONLY=no bench ARCH=x86_64
+expect 2 "SKIP_BISECT='yes': it is 1 or empty" "SKIP_BISECT=yes make check" mk SKIP_BISECT=yes check
+expect 2 "JOBS='0': it is a positive number" "JOBS=0 make build" mk JOBS=0 build ARCH=x86_64
+expect 2 "BOOTS='x': it is a positive number" "BOOTS=x make bench" mk BOOTS=x bench ARCH=x86_64
+expect 2 "HOLD_PATCH=/nonexistent: no such readable file" "HOLD_PATCH=/nonexistent make bench" \
+	mk HOLD_PATCH=/nonexistent bench ARCH=x86_64
+expect 2 "unknown ARCH 'vax'; valid: $(all_arches | paste -sd' ')" "make check ARCH=vax" mk check ARCH=vax
+expect 2 "unknown ARCHES 'vax'" "make check ARCHES=\"arm vax\"" mk check ARCHES="arm vax"
+expect 2 "ARCH= and ARCHES= together" "make check ARCH=arm ARCHES=x86_64" mk check ARCH=arm ARCHES=x86_64
+mkdir -p "$tmp/notgit/mm" "$tmp/notkernel" "$tmp/kernel/mm"
+touch "$tmp/notgit/Makefile" "$tmp/kernel/Makefile" "$tmp/kernel/mm/memory.c"
+git init -q "$tmp/notkernel"
+git init -q "$tmp/kernel"
+git -C "$tmp/kernel" add -A
+GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@kernel.test GIT_COMMITTER_NAME=t \
+	GIT_COMMITTER_EMAIL=t@kernel.test git -C "$tmp/kernel" commit -q -m base
+expect 2 "KERNEL_TREE=$tmp/none: no such directory" "KERNEL_TREE that does not exist" \
+	mk KERNEL_TREE="$tmp/none" apply
+expect 2 "is not the top of a git work tree" "KERNEL_TREE that is not a git work tree" \
+	mk KERNEL_TREE="$tmp/notgit" run ARCH=x86_64
+expect 2 "is not a kernel source tree" "KERNEL_TREE that is not a kernel tree" \
+	mk KERNEL_TREE="$tmp/notkernel" build ARCH=x86_64
+expect 2 "has no revision 'v7.3-rc7'" "KERNEL_TREE without v7.3-rc7 (no KERNEL_BASE)" \
+	mk KERNEL_TREE="$tmp/kernel" apply
+expect 2 "has no revision 'nosuch'" "KERNEL_TREE without KERNEL_BASE=nosuch" \
+	mk KERNEL_TREE="$tmp/kernel" KERNEL_BASE=nosuch check
+expect 2 "KERNEL_BASE=v7.3 is a revision of KERNEL_TREE=, which is not set" "KERNEL_BASE without KERNEL_TREE" \
+	mk KERNEL_BASE=v7.3 run ARCH=x86_64
+expect 2 "unknown test 'vma_rety'" "build-initramfs.sh with TESTS=vma_rety" \
+	env TESTS=vma_rety "$R/scripts/build-initramfs.sh" x86_64
+expect 2 "unknown test 'vma_rety'" "run-qemu.sh with TESTS=vma_rety" \
+	env TESTS=vma_rety "$R/scripts/run-qemu.sh" x86_64
+holds "none of them did any work (the scratch VMA_RETRY_CACHE was not created)" test ! -e "$nocache"
+holds "make check ARCH=arm64 checks arm64 alone (check.sh with ARCHES=arm64)" \
+	grep -q "^ARCHES=arm64 .*scripts/check.sh" <<<"$(make -n -C "$R" check ARCH=arm64)"
+holds "make bisect-check ARCH=arm64 too" \
+	grep -q "^ARCHES=arm64 .*scripts/bisect-check.sh" <<<"$(make -n -C "$R" bisect-check ARCH=arm64)"
+
 # A new arch in a scratch copy: one row and its fragment.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 cp -a "$R/configs" "$R/scripts" "$R/Makefile" "$tmp/"
 row=$(awk -F'|' '!/^#/ && NF { n = $1; gsub(/ /, "", n); if (n == "arm64") print }' "$R/configs/arches")
 sed -e 's/^arm64 /dummy /' -e 's/linux-arm-kernel@lists.infradead.org/dummy@lists.kernel.test/' \
