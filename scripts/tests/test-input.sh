@@ -15,7 +15,8 @@ gate "input"):
   - make run/build/bench/stress ARCH=vax, and make run without ARCH, exit 2
     within a second, naming the valid arches, having applied nothing;
   - so do, within a second, naming the valid values, and having done
-    nothing (a scratch VMA_RETRY_CACHE stays uncreated): an unknown or
+    nothing (no stage's log line; the cache and out/ given cannot be
+    created, so that were one let through it fails at once): an unknown or
     empty TESTS name (TESTS=vma_rety make run ARCH=x86_64), DEBUG,
     INTERACTIVE, BENCH_QUICK, BUILD_ONLY, SKIP_BISECT other than 1, JOBS
     and BOOTS that are not positive numbers, a HOLD_PATCH that is no file,
@@ -49,7 +50,7 @@ holds() {
 }
 
 # expect CODE PATTERN DESCRIPTION COMMAND...: COMMAND exits CODE, within a
-# second, and its stderr matches PATTERN.
+# second, its stderr matches PATTERN and has no stage's log line ([  Ns]).
 expect() {
 	local code=$1 pat=$2 what=$3 rc=0 t0 err
 	shift 3
@@ -60,6 +61,8 @@ expect() {
 		bad "$what: exit $rc, not $code: $err"
 	elif ! grep -qE -- "$pat" <<<"$err"; then
 		bad "$what: no '$pat' in: $err"
+	elif grep -qE '^\[ *[0-9]+s\] ' <<<"$err"; then
+		bad "$what: a stage ran (its log line): $err"
 	elif ((ms > 1000)); then
 		bad "$what: took $ms ms"
 	else
@@ -70,10 +73,15 @@ expect() {
 R=$VMA_RETRY_ROOT
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# Bad input: make refuses it before any work (scripts/check-input.sh).
+# mk VAR=VALUE... TARGET...: make with a cache and an out/ that cannot be
+# created, so that a command let through fails at its first step (no
+# download, no build, no make check within make check).
+mk() { env VMA_RETRY_CACHE=/dev/null/cache OUT=/dev/null/out make -s -C "$R" "$@"; }
 for t in run build bench stress kunit; do
-	expect 2 "unknown ARCH 'vax'; valid: $(all_arches | paste -sd' ')" "make $t ARCH=vax" make -s -C "$R" "$t" ARCH=vax
+	expect 2 "unknown ARCH 'vax'; valid: $(all_arches | paste -sd' ')" "make $t ARCH=vax" mk "$t" ARCH=vax
 done
-expect 2 "ARCH= is required" "make run without ARCH" make -s -C "$R" run
+expect 2 "ARCH= is required" "make run without ARCH" mk run
 expect 2 "unknown ARCH 'vax'" "build-kernel.sh vax" "$R/scripts/build-kernel.sh" vax
 expect 2 "unknown ARCH 'vax'" "run-qemu.sh vax" "$R/scripts/run-qemu.sh" vax
 expect 2 "unknown option" "build-initramfs.sh --bogus" "$R/scripts/build-initramfs.sh" --bogus x86_64
@@ -82,10 +90,6 @@ expect 2 "unrecognized arguments: --bogus" "judge-log.py --bogus" "$R/scripts/ju
 expect 2 "positive number" "bench.sh --boots 0" "$R/scripts/bench.sh" --boots 0 x86_64
 expect 2 "no file" "bench.sh --hold-patch missing" "$R/scripts/bench.sh" --hold-patch /nonexistent x86_64
 
-# Bad variables: make refuses them before any work (scripts/check-input.sh).
-# mk VAR=VALUE... TARGET...: make with a scratch cache that nothing creates.
-nocache=$tmp/untouched-cache
-mk() { env VMA_RETRY_CACHE="$nocache" make -s -C "$R" "$@"; }
 valid_tests="valid \\(selftests/tests\\): $(test_rows | cut -d'|' -f1 | paste -sd' ')"
 expect 2 "unknown test 'vma_rety'; $valid_tests" "TESTS=vma_rety make run ARCH=x86_64" \
 	mk TESTS=vma_rety run ARCH=x86_64
@@ -124,10 +128,9 @@ expect 2 "has no revision 'nosuch'" "KERNEL_TREE without KERNEL_BASE=nosuch" \
 expect 2 "KERNEL_BASE=v7.3 is a revision of KERNEL_TREE=, which is not set" "KERNEL_BASE without KERNEL_TREE" \
 	mk KERNEL_BASE=v7.3 run ARCH=x86_64
 expect 2 "unknown test 'vma_rety'" "build-initramfs.sh with TESTS=vma_rety" \
-	env TESTS=vma_rety "$R/scripts/build-initramfs.sh" x86_64
+	env VMA_RETRY_CACHE=/dev/null/cache OUT=/dev/null/out TESTS=vma_rety "$R/scripts/build-initramfs.sh" x86_64
 expect 2 "unknown test 'vma_rety'" "run-qemu.sh with TESTS=vma_rety" \
-	env TESTS=vma_rety "$R/scripts/run-qemu.sh" x86_64
-holds "none of them did any work (the scratch VMA_RETRY_CACHE was not created)" test ! -e "$nocache"
+	env VMA_RETRY_CACHE=/dev/null/cache OUT=/dev/null/out TESTS=vma_rety "$R/scripts/run-qemu.sh" x86_64
 holds "make check ARCH=arm64 checks arm64 alone (check.sh with ARCHES=arm64)" \
 	grep -q "^ARCHES=arm64 .*scripts/check.sh" <<<"$(make -n -C "$R" check ARCH=arm64)"
 holds "make bisect-check ARCH=arm64 too" \
