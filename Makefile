@@ -64,9 +64,10 @@ help:
 setup: input
 	$(S)/setup.sh
 
-# make check ARCH=a: that arch alone, as ARCHES=a.
+# make check ARCH=a: that arch alone, as ARCHES=a (and ARCH, which make
+# exports, emptied: check.sh refuses both).
 check: input
-	$(if $(ARCH),ARCHES=$(ARCH)) $(S)/check.sh $(if $(SKIP_BISECT),--skip-bisect)
+	$(if $(ARCH),ARCH= ARCHES=$(ARCH)) $(S)/check.sh $(if $(SKIP_BISECT),--skip-bisect)
 
 lint: input
 	$(S)/lint.sh
@@ -106,7 +107,7 @@ kunit: need-arch
 	$(S)/kunit.sh $(ARCH)
 
 bisect-check: input
-	$(if $(ARCH),ARCHES=$(ARCH)) $(S)/bisect-check.sh
+	$(if $(ARCH),ARCH= ARCHES=$(ARCH)) $(S)/bisect-check.sh
 
 regress-baseline: need-arch
 	$(S)/regress-baseline.sh $(ARCH)
