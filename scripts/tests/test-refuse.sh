@@ -18,7 +18,8 @@ VMA_RETRY_CACHE= and VMA_RETRY_PATCHES= all scratch). No kernel is built;
 it takes a few seconds. It checks:
   - the paths that must work: the first apply (the branch made, the user's
     checkout, its uncommitted change and its other branches untouched), a
-    re-apply that does nothing, make series then apply, the tree left
+    re-apply that does nothing, make series then apply, bisect-check.sh's
+    walk (DRY_RUN=1, x86_64) and an apply after it, the tree left
     detached on a series commit (an interrupted bisect-check.sh walk), a
     switch of KERNEL_TREE to another repository and back;
   - the refusals, each exit 2 with a message saying what to do, and each with the work still there afterwards: an uncommitted
@@ -120,6 +121,11 @@ holds "it left the branch as it was" test "$(head_of "$A" vma-retry)" = "$h"
 apply 0 "apply after make series"
 holds "make series-check then passes" "$VMA_RETRY_ROOT/scripts/export-series.sh" --check
 h=$(head_of "$A" vma-retry)
+out=$(DRY_RUN=1 ARCHES=x86_64 "$VMA_RETRY_ROOT/scripts/bisect-check.sh" 2>&1) || bad "bisect-check.sh DRY_RUN=1: $out"
+holds "bisect-check.sh's walk (DRY_RUN=1) went over both patches" grep -q "plan \[2/2\]" <<<"$out"
+holds "and left the tree on the branch, at the same head" \
+	test "$(g symbolic-ref HEAD) $(head_of "$A" vma-retry)" = "refs/heads/vma-retry $h"
+apply 0 "apply after bisect-check.sh" "already applied"
 g checkout -q --detach vma-retry~1
 apply 0 "the tree detached on a series commit (an interrupted bisect-check.sh walk)" "already applied"
 holds "the tree is back on the branch, at the same head" \
