@@ -128,7 +128,8 @@ git -C "$base" checkout -q --detach "$rev"
 # change (git diff HEAD): any other change is someone's and is refused.
 stamp=$hold/.vma-retry-stamp
 want="$(git -C "$repo" rev-parse "$rev^{commit}") $(sha256sum <"$hold_patch" | cut -d' ' -f1)"
-read -r have_rev have_patch have_diff <"$stamp" 2>/dev/null || true
+have_rev='' have_patch='' have_diff=''
+[[ ! -f $stamp ]] || read -r have_rev have_patch have_diff <"$stamp"
 if ! is_worktree_of "$hold" "$repo" || [[ "$have_rev $have_patch" != "$want" ]] ||
 	[[ $(git -C "$hold" rev-parse HEAD) != "${want%% *}" ]]; then
 	if is_worktree_of "$hold" "$repo"; then
@@ -148,6 +149,10 @@ if ! is_worktree_of "$hold" "$repo" || [[ "$have_rev $have_patch" != "$want" ]] 
 		(cd "$hold" && patch -p1 --fuzz=3 --batch --forward --no-backup-if-mismatch \
 			<"$hold_patch" >"$out/hold-patch.log" 2>&1) || {
 			cat "$out/hold-patch.log" >&2
+			# Undo the hunks that did apply: the tree had no other change
+			# and no untracked file (above), so all of it is patch's.
+			git -C "$hold" checkout -q -- .
+			git -C "$hold" ls-files -z --others --exclude-standard | (cd "$hold" && xargs -0 -r rm -f)
 			DIE_CODE=$EXIT_USAGE die "--hold-patch $hold_patch does not apply to $rev"
 		}
 	fi
