@@ -134,7 +134,7 @@ if ! is_worktree_of "$hold" "$repo" || [[ "$have_rev $have_patch" != "$want" ]] 
 	[[ $(git -C "$hold" rev-parse HEAD) != "${want%% *}" ]]; then
 	if is_worktree_of "$hold" "$repo"; then
 		tree_guard "$hold" "${have_diff:-}"
-		untracked=$(git -C "$hold" ls-files --others --exclude-standard)
+		untracked=$(git -C "$hold" ls-files --others --exclude-standard | grep -vx .vma-retry-stamp || true)
 		[[ -z $untracked ]] ||
 			refuse "$hold has untracked files ($(head -3 <<<"$untracked" | paste -sd' ')): move them away, then run again"
 		rm -f "$stamp"
