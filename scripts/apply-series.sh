@@ -5,12 +5,17 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+# The head this script last gave the branch, kept in the repository (so it
+# survives a KERNEL_TREE switch and back): a branch at any other commit holds
+# someone's work.
+made_ref=refs/vma-retry/applied-head
+
 usage() {
 	cat <<EOF_USAGE
 Usage: $0 [--upto N]
 
-Applies the patches listed in patches/series (or \$VMA_RETRY_PATCHES/series), in order, with git am onto the
-base revision ($BASE_TAG, or KERNEL_BASE (default v7.3-rc7) in KERNEL_TREE),
+Applies the patches listed in patches/series (or \$VMA_RETRY_PATCHES/series),
+in order, with git am onto the base revision ($BASE_TAG, or KERNEL_BASE (default v7.3-rc7) in KERNEL_TREE),
 on branch '$SERIES_BRANCH' of a worktree at \$VMA_RETRY_CACHE/src/applied
 (your own checkout and current branch are never touched). Commits keep the
 patches' author dates as committer dates and the project identity as
@@ -20,9 +25,9 @@ Does nothing if the worktree already holds exactly this series.
 Your work is never lost: it refuses (exit 2, saying what to do) when the
 applied tree has uncommitted changes to tracked files, an am, rebase,
 merge, cherry-pick, revert or bisect in progress, a detached HEAD that no
-branch holds, or when branch '$SERIES_BRANCH' is checked out elsewhere or has commits that this script
-did not make and that patches/ does not hold (export them with make
-series first). With KERNEL_TREE= it creates the branch in your repository
+branch holds, or when branch '$SERIES_BRANCH' is checked out elsewhere or
+has commits that this script did not make and that patches/ does not hold
+(export them with make series first). With KERNEL_TREE= it creates the branch in your repository
 only if there is none, and never touches your checkout or other branches;
 it records the head it gave the branch as $made_ref there.
 
@@ -38,7 +43,11 @@ upto=
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
-	--upto) upto=${2:?--upto needs a number}; shift 2 ;;
+	--upto)
+		[[ ${2:-} =~ ^[1-9][0-9]*$ ]] || usage_error "--upto needs a positive number"
+		upto=$2
+		shift 2
+		;;
 	*) usage_error "unknown argument '$1' (see --help)" ;;
 	esac
 done
@@ -55,10 +64,6 @@ mapfile -t patches < <(series_patches)
 
 wt=$APPLIED_TREE
 ref=refs/heads/$SERIES_BRANCH
-# The head this script last gave the branch, kept in the repository (so it
-# survives a KERNEL_TREE switch and back): a branch at any other commit holds
-# someone's work.
-made_ref=refs/vma-retry/applied-head
 base_commit=$(git -C "$repo" rev-parse "$base^{commit}")
 stamp="$base_commit-$(cd "$PATCHES_DIR" && cat "${patches[@]}" | sha256sum | cut -c1-16)"
 head=$(git -C "$repo" rev-parse -q --verify "$ref" || true)
