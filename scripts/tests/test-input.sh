@@ -27,7 +27,7 @@ gate "input"):
   - make check ARCH=a gets past the input check and says it checks arch
     a only; make bisect-check ARCH=a runs bisect-check.sh with ARCHES=a;
   - the scripts reject an unknown arch, an unknown option and a bad value
-    (bench.sh --boots 0) with exit 2;
+    (bench.sh --boots 0) with exit 2; every script's --help prints its usage;
   - in a scratch copy of configs/ and scripts/: a new arch row is picked up
     by every reader of the table (make help, load_arch, the packages
     setup.sh --print-packages lists, the lists in the Cc's of a send.sh run
@@ -137,6 +137,13 @@ holds "make check ARCH=arm64 checks arm64 alone and says so" \
 	grep -q "checking arm64 only" <<<"$(mk check ARCH=arm64 2>&1 || true)"
 holds "make bisect-check ARCH=arm64 too" \
 	grep -q "^ARCH= ARCHES=arm64 .*scripts/bisect-check.sh" <<<"$(make -n -C "$R" bisect-check ARCH=arm64)"
+
+# Every script says how it is used (and does nothing else).
+says_usage() { local out; out=$("$1" --help 2>&1) && grep -q "^[Uu]sage:" <<<"$out"; }
+for f in "$R"/scripts/*.sh "$R"/scripts/*.py "$R"/scripts/tests/*.sh; do
+	[[ $f == */lib.sh ]] && continue
+	holds "${f#"$R/"} --help" says_usage "$f"
+done
 
 # A new arch in a scratch copy: one row and its fragment.
 cp -a "$R/configs" "$R/scripts" "$R/Makefile" "$tmp/"
