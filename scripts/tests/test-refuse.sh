@@ -22,12 +22,13 @@ it takes a few seconds. It checks:
     walk (DRY_RUN=1, x86_64) and an apply after it, the tree left
     detached on a series commit (an interrupted bisect-check.sh walk), a
     switch of KERNEL_TREE to another repository and back;
-  - the refusals, each exit 2 with a message saying what to do, and each with the work still there afterwards: an uncommitted
-    change, a git am, a rebase -i, a merge and a bisect in progress, a
-    commit on the branch that patches/ does not hold, a commit on a
-    detached HEAD, the branch checked out in the user's checkout, a
-    KERNEL_TREE whose repository has its own branch of the series' name,
-    a KERNEL_TREE switch while the applied tree has uncommitted work.
+  - the refusals, each exit 2 with a message saying what to do, and each
+    with the work still there afterwards: an uncommitted change, a git am,
+    a rebase -i, a merge, a cherry-pick and a bisect in progress, a commit
+    on the branch that patches/ does not hold, a commit on a detached HEAD,
+    the branch checked out in the user's checkout, a KERNEL_TREE whose
+    repository has its own branch of the series' name, a KERNEL_TREE
+    switch while the applied tree has uncommitted work.
 Exit status: 0 all hold, 1 one does not (each is printed).
 EOF_USAGE
 }
@@ -165,6 +166,17 @@ g merge -q --no-ff --no-commit other >/dev/null 2>&1
 apply 2 "a merge in progress" "merge is in progress"
 holds "the merge is still in progress" test -f "$(g rev-parse --git-path MERGE_HEAD)"
 undo g merge --abort
+
+# a cherry-pick stopped on a conflict (line 5 is "five" on the branch)
+git -C "$A" worktree add -q "$tmp/other" --detach v1.0
+sed -i 's/^5$/FIVE/' "$tmp/other/mm/filemap.c"
+git -C "$tmp/other" commit -q -am "mm: FIVE"
+pick=$(git -C "$tmp/other" rev-parse HEAD)
+git -C "$A" worktree remove --force "$tmp/other"
+g cherry-pick "$pick" >/dev/null 2>&1 && bad "the conflicting cherry-pick applied"
+apply 2 "a cherry-pick in progress" "cherry-pick is in progress.*--abort"
+holds "the cherry-pick is still in progress" test -f "$(g rev-parse --git-path CHERRY_PICK_HEAD)"
+undo g cherry-pick --abort
 
 g bisect start -q vma-retry v1.0 >/dev/null
 apply 2 "a bisect in progress" "bisect is in progress.*bisect reset"
