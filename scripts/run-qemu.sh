@@ -104,6 +104,7 @@ while (($#)); do
 done
 (($# == 1)) || usage_error "one ARCH expected (see --help)"
 load_arch "$1"
+check_tests
 
 SRC=$V_SRC
 label=$(variant_label)

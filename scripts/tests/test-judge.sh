@@ -6,15 +6,15 @@
 # shellcheck disable=SC2016
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 usage() {
 	cat <<EOF_USAGE
 Usage: $0 [--help]
 
-Feeds doctored copies of scripts/fixtures/x86_64.log (real lines of an
+Feeds doctored copies of scripts/tests/fixtures/x86_64.log (real lines of an
 x86_64 run with TESTS=vma_retry,mremap_dontunmap,process_madv, see
-scripts/fixtures/README) to scripts/run-qemu.sh --rejudge (which hands them,
+scripts/tests/fixtures/README) to scripts/run-qemu.sh --rejudge (which hands them,
 with what it was given, to the judge, scripts/judge-log.py) and checks the
 exit status and the summary line or reason of each:
   - the log as it is: pass, with its counts (kunit 21/0/0, selftests
@@ -33,7 +33,7 @@ exit status and the summary line or reason of each:
   - a program that timed out and was not reaped, with the hung-task splat;
     each splat pattern alone, without a Call Trace line: fail (1);
   - the benchmark's judge, scripts/bench-report.py --check, on doctored
-    copies of scripts/fixtures/bench-quick.log (a real quick run): as it
+    copies of scripts/tests/fixtures/bench-quick.log (a real quick run): as it
     is 0; a record not ok 1; a jiffies clock, no "done" line, no records,
     a record cut short: 3.
 KUnit is parsed with the kunit.py of the base tree (\$VMA_RETRY_CACHE, or
@@ -44,7 +44,7 @@ EOF_USAGE
 case ${1:-} in -h | --help) usage; exit 0 ;; "") ;; *) usage_error "unexpected argument '$1'" ;; esac
 
 judge=$VMA_RETRY_ROOT/scripts/run-qemu.sh
-fixture=$VMA_RETRY_ROOT/scripts/fixtures/x86_64.log
+fixture=$VMA_RETRY_ROOT/scripts/tests/fixtures/x86_64.log
 three=vma_retry,mremap_dontunmap,process_madv
 tree=$(kernel_tree)
 [[ -f $tree/tools/testing/kunit/kunit.py ]] || "$VMA_RETRY_ROOT/scripts/base-tree.sh" >&2
@@ -226,8 +226,8 @@ for i in "${!splats[@]}"; do
 done
 
 # ---- the benchmark's judge (bench-report.py --check, the gate bench) -------
-# A real quick run's log (scripts/fixtures/README), doctored.
-bfixture=$VMA_RETRY_ROOT/scripts/fixtures/bench-quick.log
+# A real quick run's log (scripts/tests/fixtures/README), doctored.
+bfixture=$VMA_RETRY_ROOT/scripts/tests/fixtures/bench-quick.log
 bexpect() { # bexpect NAME WANT-EXIT AWK-PROGRAM: judge the doctored log
 	local name=$1 want=$2 rc=0
 	mkdir -p "$tmp/bench-$name"
