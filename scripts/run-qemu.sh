@@ -37,7 +37,10 @@ program without KTAP cases that passed one pass); regress cases: the same as
 on the base kernel and ok = passed, the same and skip (or not ok on both
 kernels) = skipped, a case that differs (changed, missing, new) = failed.
 Init's own self-check and the per-program "(exit)" lines are judged but not
-counted.
+counted. Result files besides (judge-log.py --help): out/ARCH.junit.xml,
+each counted case (failed and skipped ones marked so); out/ARCH.ktap, the
+programs' KTAP as run_kselftest.sh prints it; out/ARCH.kunit.json, kunit.py's
+JSON of the KUnit results.
 
 $VARIANT_USAGE
                  (the tree's tools/testing/kunit/kunit.py parses KUnit; a
@@ -189,6 +192,7 @@ judge+=(--baseline="${opt_baseline:-$VMA_RETRY_ROOT/selftests/regress/$A_NAME}"
 	--required="$(tests_of_kind required | paste -sd' ')"
 	--regress="$(tests_of_kind regress | paste -sd' ')"
 	--tests="${TESTS:-}" --build-tag="$V_TAG"
+	--collections="$(test_rows | awk -F'|' '{ d = $4; sub(/ .*/, "", d); sub(/^tools\/testing\/selftests\//, "", d); sub(/\/[^\/]*$/, "", d); print $1 ":" d }' | paste -sd' ')"
 	--kunit-py="$SRC/tools/testing/kunit/kunit.py" --kunit-suite="$KUNIT_SUITE")
 if [[ -n $no_regress_rows ]]; then
 	judge+=(--no-regress-rows)
