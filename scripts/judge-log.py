@@ -585,7 +585,7 @@ def write_ktap(a, log, path):
     prints it (tools/testing/selftests/kselftest/runner.sh): "TAP version
     13", the plan, per program "# selftests: DIR: NAME", its own output
     with "# " before each line and its result "ok N selftests: DIR: NAME"
-    (init's "# SKIP" kept), then the totals. Init's own lines ("# init:
+    (init's directive, "# SKIP...", kept), then the totals. Init's own lines ("# init:
     ...") stay as they are, but "# init: running NAME" becomes the
     "# selftests: DIR: NAME" line; the kernel's lines and init's
     self-check (not a kselftest) are left out. A run that did not finish
@@ -611,8 +611,9 @@ def write_ktap(a, log, path):
         if p.name == SELFCHECK:
             continue
         n[p.result()] += 1
+        directive = p.line.find(' # ')
         out.append(f'{p.status} {sum(n.values())} {title(p.name)}'
-                   + (' # SKIP' if p.result() == 'skip' else ''))
+                   + (p.line[directive:] if directive >= 0 else ''))
     body(log.unfinished_lines)
     if log.done:
         out.append(f"# Totals: pass:{n['ok']} fail:{n['not ok']} xfail:0 xpass:0 "
