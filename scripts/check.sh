@@ -28,7 +28,8 @@ required and optional programs and the regress cases, as run-qemu.sh counts
 them (its --help; a regress case that skipped on both kernels is skipped,
 init's self-check and the "(exit)" lines are not cases), one failure for an
 arch that failed without a failed case, and the lint, judge, input, send,
-drift, bisect and bench gates (one case each).
+drift, bisect and bench gates (one case each). The same cases, in JUnit:
+out/check.junit.xml (scripts/check-junit.py --help).
 Exit status: 0 pass, 1 test failure, 3 infrastructure failure.
 EOF_USAGE
 }
@@ -48,6 +49,7 @@ rm -f "$OUT"/*.summary "$OUT"/*.result.json
 worst=0
 gates_pass=0 gates_fail=0
 gate_result() { # gate_result NAME RC: count a gate (one test case)
+	printf '%s %s\n' "$1" "$2" >>"$OUT/gates.rc"   # (for scripts/check-junit.py)
 	if (($2 == 0)); then
 		gates_pass=$((gates_pass + 1))
 	else
@@ -91,6 +93,7 @@ note() { # note CODE: keep the worst exit status (infra > test failure)
 }
 
 rm -f "$OUT/gates.summary"
+rm -f "$OUT/gates.rc" "$OUT"/*.junit.xml "$OUT"/*.ktap
 # (input first and alone: it times how fast bad input is refused, and
 # beside the others judge-log.py --bogus once took 1.75 s instead of 0.2 s)
 gate input "$VMA_RETRY_ROOT/scripts/test-input.sh" || true
@@ -186,4 +189,6 @@ for a in "${arches[@]}"; do
 done
 echo
 echo "check: $pass passed, $failed failed, $skipped skipped"
+# The same cases as one JUnit file (its --help).
+"$VMA_RETRY_ROOT/scripts/check-junit.py" --out "$OUT" "${arches[@]}" || note $EXIT_INFRA
 exit "$worst"

@@ -32,13 +32,22 @@ exit status and the summary line or reason of each:
     --no-regress-rows and --tag base: not expected (pass);
   - a program that timed out and was not reaped, with the hung-task splat;
     each splat pattern alone, without a Call Trace line: fail (1);
+  - the result files of every judged log: LABEL.junit.xml is valid XML
+    whose testcases have the summary's counts (failed: <failure> or
+    <error>, skipped: <skipped>), with one failed case LABEL.run when the
+    run failed without a failed case; LABEL.ktap has the log's programs'
+    results and nested results, as run_kselftest.sh prints them; a failed
+    KUnit, kselftest and regress case is a <failure> (the kselftest's with
+    its output), a skipped one <skipped>; kunit.py parse reads the KTAP;
+    make check's check.junit.xml (scripts/check-junit.py) has the gates,
+    an arch's cases and an error for an arch without results;
   - the benchmark's judge, scripts/bench-report.py --check, on doctored
     copies of scripts/fixtures/bench-quick.log (a real quick run): as it
     is 0; a record not ok 1; a jiffies clock, no "done" line, no records,
     a record cut short: 3.
 KUnit is parsed with the kunit.py of the base tree (\$VMA_RETRY_CACHE, or
 KERNEL_TREE=; fetched with scripts/base-tree.sh when missing). Takes about
-20 s. Exit status 1 on any failure.
+40 s. Exit status 1 on any failure.
 EOF_USAGE
 }
 case ${1:-} in -h | --help) usage; exit 0 ;; "") ;; *) usage_error "unexpected argument '$1'" ;; esac
@@ -212,6 +221,25 @@ expect asis 0 "pass   kunit 21/0/0  selftests 12/0/0  regress 11/0/1  splats 0" 
 case_is regress process_madvise.remote_collapse skipped
 case_is selftests vma_retry.file_read_shared pass
 ktap_parses "PASS PASS PASS"
+# make check's JUnit file (scripts/check-junit.py): two gates, one failed;
+# x86_64's run as judged; arm's build failed (no junit file).
+checks=$((checks + 1))
+mkdir "$tmp/check"
+cp "$tmp/out/x86_64.junit.xml" "$tmp/check/"
+printf 'lint 0\njudge 1\n' >"$tmp/check/gates.rc"
+printf 'arm        infra  build failed\n' >"$tmp/check/arm.summary"
+if res=$("$VMA_RETRY_ROOT/scripts/check-junit.py" --out "$tmp/check" x86_64 arm 2>&1); then
+	res=$(/usr/bin/python3 -c 'import sys, xml.etree.ElementTree as ET
+r = ET.parse(sys.argv[1]).getroot()
+print(*[r.get(k) for k in ("tests", "failures", "errors", "skipped")],
+      *[s.get("name") for s in r], r.find("*/testcase[@name=\"judge\"]/failure") is not None,
+      r.find("*/testcase[@classname=\"arm\"]/error").text)' "$tmp/check/check.junit.xml" 2>&1) || true
+fi
+want="48 1 1 1 gates x86_64.kunit x86_64.selftests x86_64.regress arm.run True arm        infra  build failed"
+if [[ $res != "$want" ]]; then
+	printf 'test-judge: FAIL: check.junit.xml: "%s", want "%s"\n' "$res" "$want" >&2
+	fails=$((fails + 1))
+fi
 # The result file has the summary's counts, as data (check.sh adds them up).
 checks=$((checks + 1))
 res=$(result_counts "$tmp/out/x86_64.result.json" 2>&1 || true)
