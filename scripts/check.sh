@@ -28,7 +28,8 @@ required and optional programs and the regress cases, as run-qemu.sh counts
 them (its --help; a regress case that skipped on both kernels is skipped,
 init's self-check and the "(exit)" lines are not cases), one failure for an
 arch that failed without a failed case, and the lint, judge, input, send,
-drift, bisect and bench gates (one case each). The same cases, in JUnit:
+drift, ci (scripts/test-ci.sh: the CI matrices), bisect and bench gates
+(one case each). The same cases, in JUnit:
 out/check.junit.xml (scripts/check-junit.py --help).
 Exit status: 0 pass, 1 test failure, 3 infrastructure failure.
 EOF_USAGE
@@ -105,6 +106,7 @@ stage "apply the series" "$VMA_RETRY_ROOT/scripts/apply-series.sh" || apply_rc=$
 gates_wait
 ((apply_rc == 0)) || { note $EXIT_INFRA; exit "$worst"; }
 gate drift "$VMA_RETRY_ROOT/scripts/export-series.sh" --check || true
+gate ci "$VMA_RETRY_ROOT/scripts/test-ci.sh" || true
 
 # The bisect walk goes first: it builds in the arches' own build trees, so a
 # cold run prepares each tree once, and the full builds below pick up where
