@@ -221,6 +221,9 @@ expect asis 0 "pass   kunit 21/0/0  selftests 12/0/0  regress 11/0/1  splats 0" 
 case_is regress process_madvise.remote_collapse skipped
 case_is selftests vma_retry.file_read_shared pass
 ktap_parses "PASS PASS PASS"
+checks=$((checks + 1))
+grep -qx 'ok 1 selftests: mm: vma_retry' "$tmp/out/x86_64.ktap" ||
+	{ echo "test-judge: FAIL: no 'ok 1 selftests: mm: vma_retry' in the KTAP" >&2; fails=$((fails + 1)); }
 # make check's JUnit file (scripts/check-junit.py): two gates, one failed;
 # x86_64's run as judged; arm's build failed (no junit file).
 checks=$((checks + 1))
