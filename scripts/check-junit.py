@@ -6,8 +6,9 @@ runs this at its end).
 Usage: check-junit.py --out DIR ARCH...
 
 Its testsuites: "gates", one testcase per gate of make check (from
-OUT/gates.rc, "NAME EXIT-STATUS" lines written by check.sh; a gate that
-exited non-zero has a <failure>), then, per ARCH, the testsuites of
+OUT/gates.rc, "NAME EXIT-STATUS" lines written by check.sh, or "NAME
+skip" for a gate it skipped; a gate that exited non-zero has a <failure>,
+a skipped one <skipped>), then, per ARCH, the testsuites of
 OUT/ARCH.junit.xml as the judge wrote them (scripts/judge-log.py); an arch
 without that file (its build failed, or the run stopped before the judge)
 has one testsuite ARCH.run with one <error> case, with OUT/ARCH.summary's
@@ -31,7 +32,9 @@ def gates_suite(path):
         for line in f:
             name, rc = line.split()
             tc = ET.SubElement(suite, 'testcase', name=name, classname='gates')
-            if rc != '0':
+            if rc == 'skip':
+                ET.SubElement(tc, 'skipped', message=f'{name}: skipped (see make check\'s output)')
+            elif rc != '0':
                 ET.SubElement(tc, 'failure', message=f'{name}: exit {rc} (see make check\'s output)')
     return [suite]
 

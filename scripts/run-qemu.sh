@@ -188,17 +188,17 @@ secs=$((SECONDS - t0))
 judge=("$VMA_RETRY_ROOT/scripts/judge-log.py" --arch="$A_NAME" --label="$label" --log="$logf"
 	--out="$OUT" --seconds="$secs" --qemu-status="$rc" --timeout="$timeout" --t0="$_vr_t0")
 [[ -z $boot_only ]] || exec "${judge[@]}" --boot-only
-# Each program's directory under tools/testing/selftests (its main
-# source's), for the "selftests: DIR: NAME" lines of out/ARCH.ktap.
-collections=$(test_rows | awk -F'|' '{ split($4, s, " "); d = s[1]
-	sub(/^tools\/testing\/selftests\//, "", d); sub(/\/[^\/]*$/, "", d); print $1 ":" d }')
 judge+=(--baseline="${opt_baseline:-$VMA_RETRY_ROOT/selftests/regress/$A_NAME}"
 	--required="$(tests_of_kind required | paste -sd' ')"
 	--regress="$(tests_of_kind regress | paste -sd' ')"
 	--tests="${TESTS:-}" --build-tag="$V_TAG"
-	--collections="$(paste -sd' ' <<<"$collections")"
 	--kunit-py="$SRC/tools/testing/kunit/kunit.py" --kunit-suite="$KUNIT_SUITE")
 if [[ -n $no_regress_rows ]]; then
 	judge+=(--no-regress-rows)
 fi
+# Each program's directory under tools/testing/selftests (its main
+# source's; vma-retry for one elsewhere, this repo's), for the
+# "selftests: DIR: NAME" lines of out/ARCH.ktap.
+judge+=(--collections="$(test_rows | awk -F'|' '{ split($4, s, " "); d = s[1]; sub(/\/[^\/]*$/, "", d)
+	if (!sub(/^tools\/testing\/selftests\//, "", d)) d = "vma-retry"; print $1 ":" d }' | paste -sd' ')")
 exec "${judge[@]}"

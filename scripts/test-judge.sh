@@ -224,12 +224,13 @@ ktap_parses "PASS PASS PASS"
 checks=$((checks + 1))
 grep -qx 'ok 1 selftests: mm: vma_retry' "$tmp/out/x86_64.ktap" ||
 	{ echo "test-judge: FAIL: no 'ok 1 selftests: mm: vma_retry' in the KTAP" >&2; fails=$((fails + 1)); }
-# make check's JUnit file (scripts/check-junit.py): two gates, one failed;
+# make check's JUnit file (scripts/check-junit.py): three gates, one failed,
+# one skipped;
 # x86_64's run as judged; arm's build failed (no junit file).
 checks=$((checks + 1))
 mkdir "$tmp/check"
 cp "$tmp/out/x86_64.junit.xml" "$tmp/check/"
-printf 'lint 0\njudge 1\n' >"$tmp/check/gates.rc"
+printf 'lint 0\njudge 1\nbisect skip\n' >"$tmp/check/gates.rc"
 printf 'arm        infra  build failed\n' >"$tmp/check/arm.summary"
 if res=$("$VMA_RETRY_ROOT/scripts/check-junit.py" --out "$tmp/check" x86_64 arm 2>&1); then
 	res=$(/usr/bin/python3 -c 'import sys, xml.etree.ElementTree as ET
@@ -238,7 +239,7 @@ print(*[r.get(k) for k in ("tests", "failures", "errors", "skipped")],
       *[s.get("name") for s in r], r.find("*/testcase[@name=\"judge\"]/failure") is not None,
       r.find("*/testcase[@classname=\"arm\"]/error").text)' "$tmp/check/check.junit.xml" 2>&1) || true
 fi
-want="48 1 1 1 gates x86_64.kunit x86_64.selftests x86_64.regress arm.run True arm        infra  build failed"
+want="49 1 1 2 gates x86_64.kunit x86_64.selftests x86_64.regress arm.run True arm        infra  build failed"
 if [[ $res != "$want" ]]; then
 	printf 'test-judge: FAIL: check.junit.xml: "%s", want "%s"\n' "$res" "$want" >&2
 	fails=$((fails + 1))
