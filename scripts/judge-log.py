@@ -8,6 +8,7 @@ Usage: judge-log.py --arch ARCH --label LABEL --log FILE --out DIR
                     [--required "a b"] [--regress "x y"] [--tests a,b]
                     [--build-tag TAG] [--no-regress-rows]
                     [--kunit-py FILE] [--kunit-suite S]
+                    [--collections "a:DIR b:DIR"]
 
 Reads the console log once, into one structure: the kernel's part before
 the guest init starts (KUnit), the splat lines anywhere, and the guest
