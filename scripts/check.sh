@@ -31,8 +31,9 @@ required and optional programs and the regress cases, as run-qemu.sh counts
 them (its --help; a regress case that skipped on both kernels is skipped,
 init's self-check and the "(exit)" lines are not cases), one failure for an
 arch that failed without a failed case, and the lint, judge, input, refuse,
-send, drift, bisect and bench gates (one case each; a skipped gate is
-counted as skipped).
+send, drift, ci (scripts/tests/test-ci.sh: the CI matrices), bisect and
+bench gates (one case each; a skipped gate is counted as skipped). The
+same cases, in JUnit: out/check.junit.xml (scripts/check-junit.py --help).
 Bad variables (scripts/check-input.sh) are refused first, exit 2.
 Exit status: 0 pass, 1 test failure, 2 bad input, 3 infrastructure failure.
 EOF_USAGE
@@ -60,6 +61,7 @@ rm -f "$OUT"/*.summary "$OUT"/*.result.json
 worst=0
 gates_pass=0 gates_fail=0 gates_skip=0
 gate_result() { # gate_result NAME RC: count a gate (one test case)
+	printf '%s %s\n' "$1" "$2" >>"$OUT/gates.rc"   # (for scripts/check-junit.py)
 	if (($2 == 0)); then
 		gates_pass=$((gates_pass + 1))
 	else
@@ -103,6 +105,7 @@ note() { # note CODE: keep the worst exit status (infra > test failure)
 }
 
 rm -f "$OUT/gates.summary"
+rm -f "$OUT/gates.rc" "$OUT"/*.junit.xml "$OUT"/*.ktap
 # (input first and alone: it times how fast bad input is refused, and
 # beside the others judge-log.py --bogus once took 1.75 s instead of 0.2 s)
 gate input "$VMA_RETRY_ROOT/scripts/tests/test-input.sh" || true
@@ -115,6 +118,7 @@ stage "apply the series" "$VMA_RETRY_ROOT/scripts/apply-series.sh" || apply_rc=$
 gates_wait
 ((apply_rc == 0)) || { note $EXIT_INFRA; exit "$worst"; }
 gate drift "$VMA_RETRY_ROOT/scripts/export-series.sh" --check || true
+gate ci "$VMA_RETRY_ROOT/scripts/tests/test-ci.sh" || true
 
 # The bisect walk goes first: it builds in the arches' own build trees, so a
 # cold run prepares each tree once, and the full builds below pick up where
@@ -123,6 +127,7 @@ if [[ -n $skip_bisect ]]; then
 	log "bisect check skipped (--skip-bisect, SKIP_BISECT=1): counted as skipped"
 	gates_skip=$((gates_skip + 1))
 	printf '%-10s %-6s SKIP_BISECT=1\n' bisect skip >>"$OUT/gates.summary"
+	printf 'bisect skip\n' >>"$OUT/gates.rc"
 else
 	gate bisect "$VMA_RETRY_ROOT/scripts/bisect-check.sh" || true
 fi
@@ -199,4 +204,6 @@ for a in "${arches[@]}"; do
 done
 echo
 echo "check: $pass passed, $failed failed, $skipped skipped"
+# The same cases as one JUnit file (its --help).
+"$VMA_RETRY_ROOT/scripts/check-junit.py" --out "$OUT" "${arches[@]}" || note $EXIT_INFRA
 exit "$worst"
