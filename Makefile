@@ -33,12 +33,17 @@ help:
 	@echo '                     tables and plots in out/bench/ (BOOTS=N, HOLD_PATCH=FILE;'
 	@echo '                     BENCH_QUICK=1: one quick boot of the series test kernel;'
 	@echo '                     BUILD_ONLY=1: build the kernels, boot nothing)'
-	@echo '  make send          prepare the mail from you (git user.name/user.email, or'
-	@echo '                     SEND_NAME= SEND_EMAIL=) in out/send, with get_maintainer; never sends'
+	@echo '  make send          the mail from you in out/send; never sends: git am, then'
+	@echo '                     git format-patch -s (your Signed-off-by last), get_maintainer,'
+	@echo '                     the arch lists and configs/recipients in Cc; prints the DCO'
+	@echo '                     you certify and the git send-email --dry-run command'
+	@echo '                     (you: SEND_NAME= SEND_EMAIL= or git user.name/user.email;'
+	@echo "                     SEND_TRAILERS='Assisted-by: ...' (one 'Key: value' a line);"
+	@echo '                     SEND_IN_REPLY_TO=ID: the cover letter replies to Message-ID ID)'
 	@echo '  make clean         remove out/ and the build trees (keeps ccache and the base tree)'
 	@echo
 	@echo "Arches: $(ARCHES_ALL)"
-	@echo 'Environment: KERNEL_TREE=, KERNEL_BASE=, BASE_PKG=, VMA_RETRY_CACHE=, DEBUG=1, JOBS=, SEND_NAME=, SEND_EMAIL=, BOOTS=, HOLD_PATCH=, BENCH_QUICK=1, BUILD_ONLY=1, SKIP_BISECT=1 (make check)'
+	@echo 'Environment: KERNEL_TREE=, KERNEL_BASE=, BASE_PKG=, VMA_RETRY_CACHE=, DEBUG=1, JOBS=, SEND_NAME=, SEND_EMAIL=, SEND_TRAILERS=, SEND_IN_REPLY_TO=, BOOTS=, HOLD_PATCH=, BENCH_QUICK=1, BUILD_ONLY=1, SKIP_BISECT=1 (make check)'
 
 setup:
 	$(S)/setup.sh

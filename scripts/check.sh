@@ -12,8 +12,9 @@ Usage: $0 [--skip-bisect]
 Runs lint (shellcheck, checkpatch --strict of patches/), the test
 of the log judge (scripts/test-judge.sh: run-qemu.sh --rejudge on doctored
 small logs), the test of bad input and of the arch table
-(scripts/test-input.sh), the test of make send (scripts/send-check.sh: identity,
-recipients, base-commit, into a temporary directory): input alone, then
+(scripts/test-input.sh), the test of make send (scripts/tests/send-check.sh:
+refusals, sign-off and trailers, recipients, In-Reply-To, into a temporary
+directory): input alone, then
 the other three side by side and beside make apply; then the drift check
 (patches/ = export of the applied branch), the bisect check
 (--skip-bisect, make check SKIP_BISECT=1, skips it, and it is then
@@ -96,7 +97,7 @@ rm -f "$OUT/gates.summary"
 gate input "$VMA_RETRY_ROOT/scripts/test-input.sh" || true
 gate_bg lint "$VMA_RETRY_ROOT/scripts/lint.sh"
 gate_bg judge "$VMA_RETRY_ROOT/scripts/test-judge.sh"
-gate_bg send "$VMA_RETRY_ROOT/scripts/send-check.sh"
+gate_bg send "$VMA_RETRY_ROOT/scripts/tests/send-check.sh"
 apply_rc=0
 stage "apply the series" "$VMA_RETRY_ROOT/scripts/apply-series.sh" || apply_rc=$?
 gates_wait
