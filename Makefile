@@ -32,8 +32,10 @@ help:
 	@echo '                     with every test: KUnit, vma_retry, the race stress, regress'
 	@echo '  make bench ARCH=a  benchmark: base vs series vs holding the VMA lock across I/O,'
 	@echo '                     tables and plots in out/bench/'
-	@echo '  make send          prepare the mail from you (git user.name/user.email, or'
-	@echo '                     SEND_NAME= SEND_EMAIL=) in out/send, with get_maintainer; never sends'
+	@echo '  make send          the mail from you in out/send; never sends: git am, then'
+	@echo '                     git format-patch -s (your Signed-off-by last), get_maintainer,'
+	@echo '                     the arch lists and configs/recipients in Cc; prints the DCO'
+	@echo '                     you certify and the git send-email --dry-run command'
 	@echo '  make clean         remove out/ and the build trees (keeps ccache and the base tree)'
 	@echo
 	@echo "Arches: $(ARCHES_ALL)"
@@ -58,6 +60,9 @@ help:
 	@echo '  VMA_RETRY_CACHE=DIR  base tree, applied tree, builds, ccache (default ~/.cache/vma-retry)'
 	@echo '  VMA_RETRY_PATCHES=DIR  make apply/series: the series in DIR instead of patches/'
 	@echo '  SEND_NAME= SEND_EMAIL=  make send: your identity, if not git'"'"'s user.name/user.email'
+	@echo "  SEND_TRAILERS='Assisted-by: ...'  make send: trailers before your Signed-off-by"
+	@echo '                     (one "Key: value" a line)'
+	@echo '  SEND_IN_REPLY_TO=ID  make send: the cover letter replies to Message-ID ID'
 	@echo '  FORCE=1 DRY_RUN=1  make bisect-check: repeat a passed check; only print the plan'
 	@echo '  TIMEOUT=S          make run: the QEMU timeout in seconds (default 900, debug 3600)'
 

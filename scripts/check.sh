@@ -14,7 +14,8 @@ of the log judge (scripts/tests/test-judge.sh: run-qemu.sh --rejudge on doctored
 small logs), the test of bad input and of the arch table
 (scripts/tests/test-input.sh), the test of the refusals to lose a user's work
 (scripts/tests/test-refuse.sh, on scratch repositories), the test of make send
-(scripts/send-check.sh: identity, recipients, base-commit, into a temporary
+(scripts/tests/send-check.sh: refusals, sign-off and trailers, recipients,
+In-Reply-To, into a temporary
 directory): input alone, then the others side by side and beside make
 apply; then the drift check (patches/ = export of the applied branch), the
 bisect check (--skip-bisect, make check SKIP_BISECT=1, skips it: it is then
@@ -112,7 +113,7 @@ gate input "$VMA_RETRY_ROOT/scripts/tests/test-input.sh" || true
 gate_bg lint "$VMA_RETRY_ROOT/scripts/lint.sh"
 gate_bg judge "$VMA_RETRY_ROOT/scripts/tests/test-judge.sh"
 gate_bg refuse "$VMA_RETRY_ROOT/scripts/tests/test-refuse.sh"
-gate_bg send "$VMA_RETRY_ROOT/scripts/send-check.sh"
+gate_bg send "$VMA_RETRY_ROOT/scripts/tests/send-check.sh"
 apply_rc=0
 stage "apply the series" "$VMA_RETRY_ROOT/scripts/apply-series.sh" || apply_rc=$?
 gates_wait

@@ -166,6 +166,7 @@ pkgs=$("$tmp/scripts/setup.sh" --print-packages)
 holds "setup.sh would install its QEMU package" grep -qx qemu-system-dummy <<<"$pkgs"
 holds "setup.sh would install its toolchain" grep -qx gcc-dummy-linux-gnu <<<"$pkgs"
 cp -a "$R/patches" "$tmp/"
+mkdir "$tmp/Documentation" && cp "$R/Documentation/cover-letter.txt" "$tmp/Documentation/"
 SEND_NAME="Input Tester" SEND_EMAIL=input@kernel.test "$tmp/scripts/send.sh" -o "$tmp/send" \
 	>"$tmp/send.log" 2>&1 || true
 holds "send.sh Cc's its list" grep -qx dummy@lists.kernel.test "$tmp/send/cc.txt"
