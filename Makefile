@@ -8,61 +8,91 @@ S := scripts
 ARCHES_ALL := $(shell bash -c '. $(S)/lib.sh && all_arches' | tr '\n' ' ')
 
 .PHONY: help setup check lint apply series series-check build initramfs run \
-	kunit bisect-check regress-baseline bench stress send clean
+	kunit bisect-check regress-baseline bench stress send clean input need-arch
 
 help:
 	@echo 'vma-retry: retry page faults under the per-VMA lock after I/O'
 	@echo
 	@echo '  make setup         install toolchains, QEMU 10 and the base tree (root, idempotent)'
-	@echo '  make check         the test command: lint, apply, drift and bisect checks,'
-	@echo '                     build and boot all seven arches, KUnit and kselftests'
+	@echo '  make check         the test command: lint, the harness'"'"'s own tests, apply,'
+	@echo '                     drift and bisect checks, build and boot all seven arches,'
+	@echo '                     KUnit and kselftests (ARCH=a: that arch alone, gates included)'
 	@echo '  make lint          shellcheck of the scripts, checkpatch --strict of patches/'
 	@echo '  make apply         git am patches/ onto the base (or KERNEL_TREE=) in a worktree'
+	@echo '                     (refuses, exit 2, to move a tree or branch holding your work)'
 	@echo '  make series        export the applied branch back to patches/'
 	@echo '  make series-check  fail if patches/ differs from that export (drift)'
-	@echo '  make build ARCH=a  build the test kernel of one arch (DEBUG=1: debug variant)'
-	@echo '  make run ARCH=a    build and boot it and run the tests (TESTS=x,y: only those;'
-	@echo '                     INTERACTIVE=1: a command loop in the guest)'
+	@echo '  make build ARCH=a  build the test kernel of one arch'
+	@echo '  make run ARCH=a    build and boot it and run the tests'
 	@echo '  make kunit ARCH=a  kunit.py run with the suite'"'"'s kunitconfig and our toolchain'
-	@echo '  make bisect-check  build the touched objects at every patch on every arch'
+	@echo '  make bisect-check  build the touched objects at every patch on every arch (or ARCH=/ARCHES=)'
 	@echo '  make regress-baseline ARCH=a  record the base kernel'"'"'s results of the upstream'
 	@echo '                     mm selftests that make check compares (selftests/regress/)'
 	@echo '  make stress ARCH=a the debug kernel (lockdep, DEBUG_VM, KASAN where supported)'
 	@echo '                     with every test: KUnit, vma_retry, the race stress, regress'
 	@echo '  make bench ARCH=a  benchmark: base vs series vs holding the VMA lock across I/O,'
-	@echo '                     tables and plots in out/bench/ (BOOTS=N, HOLD_PATCH=FILE;'
-	@echo '                     BENCH_QUICK=1: one quick boot of the series test kernel;'
-	@echo '                     BUILD_ONLY=1: build the kernels, boot nothing)'
-	@echo '  make send          prepare the mail from you (git user.name/user.email, or'
-	@echo '                     SEND_NAME= SEND_EMAIL=) in out/send, with get_maintainer; never sends'
+	@echo '                     tables and plots in out/bench/'
+	@echo '  make send          the mail from you in out/send; never sends: git am, then'
+	@echo '                     git format-patch -s (your Signed-off-by last), get_maintainer,'
+	@echo '                     the arch lists and configs/recipients in Cc; prints the DCO'
+	@echo '                     you certify and the git send-email --dry-run command'
 	@echo '  make clean         remove out/ and the build trees (keeps ccache and the base tree)'
 	@echo
 	@echo "Arches: $(ARCHES_ALL)"
-	@echo 'Environment: KERNEL_TREE=, KERNEL_BASE=, BASE_PKG=, VMA_RETRY_CACHE=, DEBUG=1, JOBS=, SEND_NAME=, SEND_EMAIL=, BOOTS=, HOLD_PATCH=, BENCH_QUICK=1, BUILD_ONLY=1, SKIP_BISECT=1 (make check)'
+	@echo
+	@echo 'Variables (make VAR=value or the environment; a bad value is refused, exit 2,'
+	@echo 'before any work: scripts/check-input.sh):'
+	@echo '  ARCH=a             the arch of build/run/kunit/stress/bench/regress-baseline;'
+	@echo '                     make check, make bisect-check: that arch alone'
+	@echo '  ARCHES="a b"       make check, make bisect-check: only these arches (not with ARCH)'
+	@echo '  TESTS=x,y          make run/stress: only these programs of selftests/tests'
+	@echo '  DEBUG=1            make build/run: the debug kernel (configs/debug.config)'
+	@echo '  INTERACTIVE=1      make run: no tests, a command loop in the guest'
+	@echo '  JOBS=N             parallel jobs of kernel builds (default: nproc)'
+	@echo '  SKIP_BISECT=1      make check: skip the bisect check (reported as skipped)'
+	@echo '  BOOTS=N            make bench: boots of each kernel (default 3)'
+	@echo '  HOLD_PATCH=FILE    make bench: your hold-the-lock patch instead of the emulation'
+	@echo '  BENCH_QUICK=1      make bench: one quick boot of the series test kernel'
+	@echo '  BUILD_ONLY=1       make bench: build the kernels, boot nothing'
+	@echo '  KERNEL_TREE=DIR    your kernel git tree instead of the pinned Debian base'
+	@echo '  KERNEL_BASE=REV    the revision of KERNEL_TREE the series applies to (default v7.3-rc7)'
+	@echo '  BASE_PKG= BASE_PKG_VERSION= BASE_PKG_SUITE=  another Debian linux-source package as base'
+	@echo '  VMA_RETRY_CACHE=DIR  base tree, applied tree, builds, ccache (default ~/.cache/vma-retry)'
+	@echo '  VMA_RETRY_PATCHES=DIR  make apply/series: the series in DIR instead of patches/'
+	@echo '  SEND_NAME= SEND_EMAIL=  make send: your identity, if not git'"'"'s user.name/user.email'
+	@echo "  SEND_TRAILERS='Assisted-by: ...'  make send: trailers before your Signed-off-by"
+	@echo '                     (one "Key: value" a line)'
+	@echo '  SEND_IN_REPLY_TO=ID  make send: the cover letter replies to Message-ID ID'
+	@echo '  FORCE=1 DRY_RUN=1  make bisect-check: repeat a passed check; only print the plan'
+	@echo '  TIMEOUT=S          make run: the QEMU timeout in seconds (default 900, debug 3600)'
 
-setup:
+setup: input
 	$(S)/setup.sh
 
-check:
-	$(S)/check.sh $(if $(SKIP_BISECT),--skip-bisect)
+# make check ARCH=a: that arch alone, as ARCHES=a (and ARCH, which make
+# exports, emptied: check.sh refuses both).
+check: input
+	$(if $(ARCH),ARCH= ARCHES=$(ARCH)) $(S)/check.sh $(if $(SKIP_BISECT),--skip-bisect)
 
-lint:
+lint: input
 	$(S)/lint.sh
 
-apply:
+apply: input
 	$(S)/apply-series.sh
 
-series:
+series: input
 	$(S)/export-series.sh
 
-series-check:
+series-check: input
 	$(S)/export-series.sh --check
 
-# Reject a missing or unknown ARCH before any work (no apply, no download).
+# Bad variables are refused before any work (no apply, no build, no
+# download): the one check, scripts/check-input.sh; need-arch also wants ARCH.
+input:
+	@ARCH='$(ARCH)' $(S)/check-input.sh
+
 need-arch:
-	@arches="$(ARCHES_ALL)"; \
-	if [ -z "$(ARCH)" ]; then echo "error: ARCH= is required; valid: $$arches" >&2; exit 2; fi; \
-	case " $$arches" in *" $(ARCH) "*) ;; *) echo "error: unknown ARCH '$(ARCH)'; valid: $$arches" >&2; exit 2 ;; esac
+	@ARCH='$(ARCH)' $(S)/check-input.sh --need-arch
 
 build: need-arch
 	$(S)/apply-series.sh
@@ -81,8 +111,8 @@ kunit: need-arch
 	$(S)/apply-series.sh
 	$(S)/kunit.sh $(ARCH)
 
-bisect-check:
-	$(S)/bisect-check.sh
+bisect-check: input
+	$(if $(ARCH),ARCH= ARCHES=$(ARCH)) $(S)/bisect-check.sh
 
 regress-baseline: need-arch
 	$(S)/regress-baseline.sh $(ARCH)

@@ -60,6 +60,11 @@ else
 	log "warning: no recorded sha256 for ${deb##*/} (not the pinned package): $(sha256sum "$deb" | cut -d' ' -f1)"
 fi
 
+# A repository without the tag may hold work (the series branch): it is
+# not replaced. A tree that is no repository is an interrupted unpack.
+[[ ! -e $tree/.git ]] ||
+	refuse "$tree is a git repository without the tag $BASE_TAG: move it away" \
+		"  (its branch $SERIES_BRANCH may hold your commits), then run again"
 tmp=$VMA_RETRY_CACHE/src/.unpack.$$
 rm -rf "$tmp" "$tree"
 mkdir -p "$tmp"

@@ -119,28 +119,44 @@ base=$VMA_RETRY_CACHE/src/base
 htag=hold${hold_patch:+-patch}
 hold=$VMA_RETRY_CACHE/src/$htag
 is_worktree_of "$base" "$repo" || new_worktree "$base" "$repo" "$rev"
-git -C "$base" checkout -q -f --detach "$rev"
+tree_guard "$base"
+git -C "$base" checkout -q --detach "$rev"
 [[ -n $hold_patch ]] || hold_patch=$VMA_RETRY_ROOT/selftests/bench/hold-vma-lock-across-io.patch
 # The hold tree is the base plus the patch; it is made again only when the
-# patch or the base changed (touching its files would rebuild mm/).
-stamp=$VMA_RETRY_CACHE/build/$htag-tree.stamp
+# patch or the base changed (touching its files would rebuild mm/). Its
+# $hold/.vma-retry-stamp names the patch it holds and the sha256 of that
+# change (git diff HEAD): any other change is someone's and is refused.
+stamp=$hold/.vma-retry-stamp
 want="$(git -C "$repo" rev-parse "$rev^{commit}") $(sha256sum <"$hold_patch" | cut -d' ' -f1)"
-if ! is_worktree_of "$hold" "$repo" || [[ $(cat "$stamp" 2>/dev/null) != "$want" ]] ||
+have_rev='' have_patch='' have_diff=''
+[[ ! -f $stamp ]] || read -r have_rev have_patch have_diff <"$stamp"
+if ! is_worktree_of "$hold" "$repo" || [[ "$have_rev $have_patch" != "$want" ]] ||
 	[[ $(git -C "$hold" rev-parse HEAD) != "${want%% *}" ]]; then
-	rm -f "$stamp"
-	is_worktree_of "$hold" "$repo" || new_worktree "$hold" "$repo" "$rev"
-	git -C "$hold" checkout -q -f --detach "$rev"
-	git -C "$hold" clean -q -fdx
+	if is_worktree_of "$hold" "$repo"; then
+		tree_guard "$hold" "${have_diff:-}"
+		untracked=$(git -C "$hold" ls-files --others --exclude-standard | grep -vx .vma-retry-stamp || true)
+		[[ -z $untracked ]] ||
+			refuse "$hold has untracked files ($(head -3 <<<"$untracked" | paste -sd' ')): move them away, then run again"
+		rm -f "$stamp"
+		git -C "$hold" checkout -q -- . # (tree_guard: only the hold patch is undone)
+		git -C "$hold" checkout -q --detach "$rev"
+	else
+		new_worktree "$hold" "$repo" "$rev" "${have_diff:-}"
+	fi
 	if [[ $hold_patch == "$VMA_RETRY_ROOT"/* ]]; then
 		git -C "$hold" apply "$hold_patch" || die "$hold_patch does not apply to $rev"
 	else
 		(cd "$hold" && patch -p1 --fuzz=3 --batch --forward --no-backup-if-mismatch \
 			<"$hold_patch" >"$out/hold-patch.log" 2>&1) || {
 			cat "$out/hold-patch.log" >&2
+			# Undo the hunks that did apply: the tree had no other change
+			# and no untracked file (above), so all of it is patch's.
+			git -C "$hold" checkout -q -- .
+			git -C "$hold" ls-files -z --others --exclude-standard | (cd "$hold" && xargs -0 -r rm -f)
 			DIE_CODE=$EXIT_USAGE die "--hold-patch $hold_patch does not apply to $rev"
 		}
 	fi
-	printf '%s\n' "$want" >"$stamp"
+	printf '%s %s\n' "$want" "$(git -C "$hold" diff HEAD | sha256sum | cut -d' ' -f1)" >"$stamp"
 fi
 printf 'hold kernel: %s (sha256 %s)\n' "$hold_patch" "$(sha256sum <"$hold_patch" | cut -c1-16)" \
 	>"$out/kernels.txt"

@@ -64,8 +64,11 @@ wt=$applied
 	die "$wt has local changes: run 'make apply' first"
 [[ $(git -C "$wt" rev-parse HEAD) == "${commits[-1]}" ]] ||
 	die "$wt is not at the tip of $SERIES_BRANCH: run 'make apply' first"
-# Whatever happens, leave the worktree on the branch again.
-trap 'git -C "$wt" checkout -q -f "$SERIES_BRANCH"' EXIT
+# Whatever happens, leave the worktree on the branch again (never forced:
+# the walk changes no file; should someone have meanwhile, git refuses and
+# the tree stays on the commit, which apply-series.sh then reports).
+trap 'git -C "$wt" checkout -q "$SERIES_BRANCH" ||
+	echo "bisect: could not check out $SERIES_BRANCH again in $wt (see above)" >&2' EXIT
 
 # (a cold run starts here, before any build tree exists)
 mkdir -p "$VMA_RETRY_CACHE/build"

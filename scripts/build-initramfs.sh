@@ -52,6 +52,7 @@ while (($#)); do
 done
 (($# == 1)) || usage_error "one ARCH expected (see --help)"
 load_arch "$1"
+check_tests # (a name it does not know would be dropped: nothing tested)
 check_toolchain
 
 SRC=$V_SRC

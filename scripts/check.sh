@@ -10,26 +10,33 @@ usage() {
 Usage: $0 [--skip-bisect]
 
 Runs lint (shellcheck, checkpatch --strict of patches/), the test
-of the log judge (scripts/test-judge.sh: run-qemu.sh --rejudge on doctored
+of the log judge (scripts/tests/test-judge.sh: run-qemu.sh --rejudge on doctored
 small logs), the test of bad input and of the arch table
-(scripts/test-input.sh), the test of make send (scripts/send-check.sh: identity,
-recipients, base-commit, into a temporary directory): input alone, then
-the other three side by side and beside make apply; then the drift check
-(patches/ = export of the applied branch), the bisect check
-(--skip-bisect, make check SKIP_BISECT=1, skips it, and it is then
-reported as a failure), then for every
-arch of configs/arches (or ARCHES="a b"): build the kernel, build the
+(scripts/tests/test-input.sh), the test of the refusals to lose a user's work
+(scripts/tests/test-refuse.sh, on scratch repositories), the test of make send
+(scripts/tests/send-check.sh: refusals, sign-off and trailers, recipients,
+In-Reply-To, into a temporary
+directory): input alone, then the others side by side and beside make
+apply; then the drift check (patches/ = export of the applied branch), the
+bisect check (--skip-bisect, make check SKIP_BISECT=1, skips it: it is then
+reported as skipped, in the table and the count), then for every arch of
+configs/arches, or only those of ARCHES="a b" (make check ARCH=a: ARCHES=a,
+that arch alone, the bisect check too): build the kernel, build the
 initramfs, boot under QEMU and judge KUnit, kselftests and splats (an arch's
-boot runs while the next arch builds, one boot at a time); then
-the quick benchmark on x86_64 (scripts/bench.sh --quick, the gate bench).
+boot runs while the next arch builds, one boot at a time); then, when
+x86_64 is one of them, the quick benchmark on x86_64 (scripts/bench.sh
+--quick, the gate bench).
 Prints a per-arch table and, last, one line "N passed, N failed, N skipped"
 counting test cases: on every arch the KUnit cases, the cases of the
 required and optional programs and the regress cases, as run-qemu.sh counts
 them (its --help; a regress case that skipped on both kernels is skipped,
 init's self-check and the "(exit)" lines are not cases), one failure for an
-arch that failed without a failed case, and the lint, judge, input, send,
-drift, bisect and bench gates (one case each).
-Exit status: 0 pass, 1 test failure, 3 infrastructure failure.
+arch that failed without a failed case, and the lint, judge, input, refuse,
+send, drift, ci (scripts/tests/test-ci.sh: the CI matrices), bisect and
+bench gates (one case each; a skipped gate is counted as skipped). The
+same cases, in JUnit: out/check.junit.xml (scripts/check-junit.py --help).
+Bad variables (scripts/check-input.sh) are refused first, exit 2.
+Exit status: 0 pass, 1 test failure, 2 bad input, 3 infrastructure failure.
 EOF_USAGE
 }
 skip_bisect=''
@@ -40,14 +47,22 @@ case ${1:-} in
 *) usage_error "unexpected argument '$1'" ;;
 esac
 (($# <= 1)) || usage_error "one option at most (see --help)"
+"$VMA_RETRY_ROOT/scripts/check-input.sh"
+read -r -a arches <<<"${ARCHES:-$(all_arches | tr '\n' ' ')}"
+if [[ -n ${ARCHES:-} ]]; then
+	log "checking ${arches[*]} only (ARCHES=): the gates, the bisect check on these arches, and their builds and boots"
+else
+	log "checking all arches: ${arches[*]}"
+fi
 
 OUT=${OUT:-$VMA_RETRY_ROOT/out}
 export OUT
 mkdir -p "$OUT"
 rm -f "$OUT"/*.summary "$OUT"/*.result.json
 worst=0
-gates_pass=0 gates_fail=0
+gates_pass=0 gates_fail=0 gates_skip=0
 gate_result() { # gate_result NAME RC: count a gate (one test case)
+	printf '%s %s\n' "$1" "$2" >>"$OUT/gates.rc"   # (for scripts/check-junit.py)
 	if (($2 == 0)); then
 		gates_pass=$((gates_pass + 1))
 	else
@@ -91,29 +106,33 @@ note() { # note CODE: keep the worst exit status (infra > test failure)
 }
 
 rm -f "$OUT/gates.summary"
+rm -f "$OUT/gates.rc" "$OUT"/*.junit.xml "$OUT"/*.ktap
 # (input first and alone: it times how fast bad input is refused, and
 # beside the others judge-log.py --bogus once took 1.75 s instead of 0.2 s)
-gate input "$VMA_RETRY_ROOT/scripts/test-input.sh" || true
+gate input "$VMA_RETRY_ROOT/scripts/tests/test-input.sh" || true
 gate_bg lint "$VMA_RETRY_ROOT/scripts/lint.sh"
-gate_bg judge "$VMA_RETRY_ROOT/scripts/test-judge.sh"
-gate_bg send "$VMA_RETRY_ROOT/scripts/send-check.sh"
+gate_bg judge "$VMA_RETRY_ROOT/scripts/tests/test-judge.sh"
+gate_bg refuse "$VMA_RETRY_ROOT/scripts/tests/test-refuse.sh"
+gate_bg send "$VMA_RETRY_ROOT/scripts/tests/send-check.sh"
 apply_rc=0
 stage "apply the series" "$VMA_RETRY_ROOT/scripts/apply-series.sh" || apply_rc=$?
 gates_wait
 ((apply_rc == 0)) || { note $EXIT_INFRA; exit "$worst"; }
 gate drift "$VMA_RETRY_ROOT/scripts/export-series.sh" --check || true
+gate ci "$VMA_RETRY_ROOT/scripts/tests/test-ci.sh" || true
 
 # The bisect walk goes first: it builds in the arches' own build trees, so a
 # cold run prepares each tree once, and the full builds below pick up where
 # the walk left off (scripts/bisect-check.sh).
 if [[ -n $skip_bisect ]]; then
-	log "bisect check skipped (--skip-bisect): counted as a failure"
-	gate bisect false || true
+	log "bisect check skipped (--skip-bisect, SKIP_BISECT=1): counted as skipped"
+	gates_skip=$((gates_skip + 1))
+	printf '%-10s %-6s SKIP_BISECT=1\n' bisect skip >>"$OUT/gates.summary"
+	printf 'bisect skip\n' >>"$OUT/gates.rc"
 else
 	gate bisect "$VMA_RETRY_ROOT/scripts/bisect-check.sh" || true
 fi
 
-read -r -a arches <<<"${ARCHES:-$(all_arches | tr '\n' ' ')}"
 declare -A result
 # An arch's boot runs in the background while the next arch's kernel and
 # initramfs build: a TCG guest keeps about one of the two CPUs busy (the
@@ -160,7 +179,7 @@ fi
 
 echo
 echo "arch       result kunit p/f/s  selftests p/f/s  regress p/f/s  splats  boot"
-pass=$gates_pass failed=$gates_fail skipped=0
+pass=$gates_pass failed=$gates_fail skipped=$gates_skip
 [[ -f $OUT/gates.summary ]] && cat "$OUT/gates.summary"
 for a in "${arches[@]}"; do
 	cat "$OUT/$a.summary"
@@ -186,4 +205,6 @@ for a in "${arches[@]}"; do
 done
 echo
 echo "check: $pass passed, $failed failed, $skipped skipped"
+# The same cases as one JUnit file (its --help).
+"$VMA_RETRY_ROOT/scripts/check-junit.py" --out "$OUT" "${arches[@]}" || note $EXIT_INFRA
 exit "$worst"

@@ -20,10 +20,10 @@ synthetic commit, unknown upstream); with KERNEL_TREE= it ends with
 'base-commit: <sha of KERNEL_BASE>'.
 
   --check   write nothing; fail (exit 1) if patches/ differs from the export
-  -o DIR    write the export to DIR instead of patches/
+  -o DIR    write the export to DIR instead of patches/ (or \$VMA_RETRY_PATCHES)
 EOF_USAGE
 }
-check='' outdir=$VMA_RETRY_ROOT/patches
+check='' outdir=$PATCHES_DIR
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;

@@ -8,6 +8,7 @@ Usage: judge-log.py --arch ARCH --label LABEL --log FILE --out DIR
                     [--required "a b"] [--regress "x y"] [--tests a,b]
                     [--build-tag TAG] [--no-regress-rows]
                     [--kunit-py FILE] [--kunit-suite S]
+                    [--collections "a:DIR b:DIR"]
 
 Reads the console log once, into one structure: the kernel's part before
 the guest init starts (KUnit), the splat lines anywhere, and the guest
@@ -24,9 +25,12 @@ regression guard's results, "program: ok|not ok|skip: description" and
 "program: (exit) ok|not ok|skip"; with --tests, LABEL.regress.want, the
 baseline's lines of those programs), LABEL.kunit.log (the log before the
 guest init), LABEL.kunit.json and LABEL.kunit.txt (kunit.py parse --json's
-output). On stderr: the diff of the regress results against the baseline,
-when they differ, and on a failure the output of each failed case of the
-required and optional programs and the last console lines.
+output), LABEL.junit.xml (every counted case, with failures and skips
+marked: write_junit()) and LABEL.ktap (the programs' KTAP as
+run_kselftest.sh prints it: write_ktap()). On stderr: the diff of the
+regress results against the baseline, when they differ, and on a failure
+the output of each failed case of the required and optional programs and
+the last console lines.
 
 --boot-only judges only that the guest init finished (else 3) and that
 there is no splat (else 1), and writes nothing.
@@ -43,6 +47,7 @@ import re
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 
 EXIT_PASS, EXIT_TESTFAIL, EXIT_USAGE, EXIT_INFRA = 0, 1, 2, 3
 
@@ -107,8 +112,9 @@ class Case:
         self.skip = '# SKIP' in line
         # "ok 3 desc # SKIP reason" or "ok 3 # SKIP desc"
         desc = re.sub(r'^    (ok|not ok) [0-9]+ *', '', line, count=1)
+        self.reason = ''
         if self.skip:
-            reason = re.sub(r'.*# SKIP *', '', desc, count=1)
+            self.reason = reason = re.sub(r'.*# SKIP *', '', desc, count=1)
             desc = re.sub(r' *# SKIP.*', '', desc, count=1) or reason
         self.desc = desc
         self.name = field(line, 2 if self.status == 'ok' else 3)
@@ -124,12 +130,16 @@ class Case:
 class Program:
     """A top-level KTAP result of the guest init with its nested KTAP."""
 
-    def __init__(self, line, plan, cases):
+    def __init__(self, line, plan, cases, lines):
+        self.line = line
         self.status = 'ok' if line.startswith('ok') else 'not ok'
         self.skip = '# SKIP' in line
         self.name = field(line, 2 if self.status == 'ok' else 3)
         self.plan = plan            # None: no nested plan
         self.cases = cases
+        # init's comments and the program's output (indented) from the
+        # previous result to this one, for LABEL.ktap
+        self.lines = lines
         self.passed = sum(1 for c in cases if not c.skip and c.status == 'ok')
         self.failed = sum(1 for c in cases if not c.skip and c.status != 'ok')
         self.skipped = sum(1 for c in cases if c.skip)
@@ -155,6 +165,7 @@ class Log:
         self.selfcheck_reported = False
         self.programs = []
         self.unfinished = []        # cases after the last program's result
+        self.unfinished_lines = []  # and the lines, as Program.lines
         self._in_ktap = False
         self._plan = None
         self._run_on, self._run_buf = False, []
@@ -181,6 +192,8 @@ class Log:
         return starts
 
     def _ktap_line(self, line):
+        if line.startswith(('#', '    ')):
+            self.unfinished_lines.append(line)
         if line.startswith(CASE_RUN):
             self._run_on, self._run_buf = True, []
         if self._run_on:
@@ -199,8 +212,9 @@ class Log:
         elif TOP_RESULT_RE.match(line):
             self.top_results += 1
             self.selfcheck_reported |= bool(SELFCHECK_RE.fullmatch(line))
-            self.programs.append(Program(line, self._plan, self.unfinished))
-            self._plan, self.unfinished = None, []
+            self.programs.append(Program(line, self._plan, self.unfinished,
+                                         self.unfinished_lines))
+            self._plan, self.unfinished, self.unfinished_lines = None, [], []
 
     def tail(self, n):
         """The last n lines as bytes, as tail -n prints them."""
@@ -212,6 +226,13 @@ class Log:
         yield from self.unfinished
 
 
+KINDS = ('kunit', 'selftests', 'regress')
+# One counted test case. group: the KUnit suite (and parameterised case),
+# or the program; message: why it failed or skipped; output: what a failed
+# case printed.
+TestCase = collections.namedtuple('TestCase', 'kind group name result message output')
+
+
 class Judge:
     """The verdict, its reasons and the counts."""
 
@@ -220,7 +241,15 @@ class Judge:
         self.verdict = 'pass'
         self.reasons = []
         self.counts = {k: {'pass': 0, 'fail': 0, 'skip': 0}
-                       for k in ('kunit', 'selftests', 'regress')}
+                       for k in KINDS}
+        self.cases = []
+
+    def case(self, kind, group, name, result, message='', output=()):
+        """Count one test case (kind: kunit, selftests or regress; result:
+        pass, fail or skip) and keep it for LABEL.junit.xml: every count
+        is a case there."""
+        self.counts[kind][result] += 1
+        self.cases.append(TestCase(kind, group, name, result, message, list(output)))
 
     def fail(self, level, reason):
         """level: test or infra"""
@@ -269,11 +298,13 @@ def judge_qemu(j, log):
         j.fail('test', f'{len(log.splats)} kernel splat line(s): {log.splats[0]}')
 
 
-def kunit_leaves(group):
+def kunit_leaves(group, path=()):
+    """The leaf test cases of kunit.py's JSON: (the names of the groups
+    above it, the case)."""
     for c in group['test_cases']:
-        yield c['status']
+        yield path, c
     for s in group['sub_groups']:
-        yield from kunit_leaves(s)
+        yield from kunit_leaves(s, path + (s['name'],))
 
 
 def judge_kunit(j, log):
@@ -306,7 +337,8 @@ def judge_kunit(j, log):
     try:
         with open(base + '.kunit.json', encoding='utf-8') as f:
             top = json.load(f)
-        st = list(kunit_leaves(top))
+        leaves = list(kunit_leaves(top))
+        st = [c['status'] for _, c in leaves]
         errors = top['misc']['errors']
         in_suite = sum(len(list(kunit_leaves(s))) for s in top['sub_groups']
                        if s['name'] == a.kunit_suite)
@@ -314,9 +346,12 @@ def judge_kunit(j, log):
         j.fail('infra', f'kunit.py parse wrote no readable JSON (exit {krc}, '
                f'see {base}.kunit.txt)')
         return
+    for path, c in leaves:
+        result = {'PASS': 'pass', 'SKIP': 'skip'}.get(c['status'], 'fail')
+        # (kunit.py names a case it found missing '')
+        j.case('kunit', '.'.join(path), c['name'] or '(missing: see the .kunit.txt)', result,
+               '' if result == 'pass' else f"{c['status']} (see {a.label}.kunit.txt)")
     k = j.counts['kunit']
-    k['pass'], k['skip'] = st.count('PASS'), st.count('SKIP')
-    k['fail'] = len(st) - k['pass'] - k['skip']
     if not st:
         j.fail('infra', 'no KUnit results in the console log')
         return
@@ -356,7 +391,6 @@ def judge_selftests(j, log):
     (crash, timeout, zero cases, all skipped, a plan that does not match)
     counts one failure."""
     a = j.args
-    s = j.counts['selftests']
     for p in log.programs:
         if p.name in a.regress:
             continue                # the regression guard's
@@ -377,18 +411,22 @@ def judge_selftests(j, log):
                 why.append(f'required test {p.name}: every case skipped')
             elif p.plan is None:
                 why.append(f'required test {p.name} printed no KTAP plan')
-        s['pass'] += p.passed
-        s['fail'] += p.failed
-        s['skip'] += p.skipped
+        for c in p.cases:
+            if c.skip:
+                j.case('selftests', p.name, c.name, 'skip', c.reason)
+            elif c.status == 'ok':
+                j.case('selftests', p.name, c.name, 'pass')
+            else:
+                j.case('selftests', p.name, c.name, 'fail', 'not ok', c.output or ())
         if p.result() == 'skip':
             # Skipped without KTAP cases: one skipped case (a required one
             # counts as the failure below instead).
             if not (p.skipped or why):
-                s['skip'] += 1
+                j.case('selftests', p.name, p.name, 'skip', p.line)
         elif p.status == 'ok':
             # A program without KTAP cases is one case: its exit status.
             if not (n or why):
-                s['pass'] += 1
+                j.case('selftests', p.name, p.name, 'pass')
             if p.failed:
                 j.fail('test', f'{p.name}: {p.failed} case(s) failed')
         else:
@@ -396,7 +434,8 @@ def judge_selftests(j, log):
         for w in why:
             j.fail('test', w)
         if why and not p.failed:
-            s['fail'] += 1
+            j.case('selftests', p.name, p.name, 'fail', '; '.join(why),
+                   [x for x in p.lines if x.startswith('# init: ')])
     if not a.tests_given and j.verdict != 'infra':
         ran = {p.name for p in log.programs}
         for r in a.required:
@@ -415,25 +454,35 @@ def regress_lines(a, log):
     return lines
 
 
-def regress_counts(want, got):
-    """Passed, failed and skipped cases of the results got against the
-    baseline's want, and how many lines differ. The same as on the base
+REGRESS_CASE_RE = re.compile(r'([^:]*): (ok|skip|not ok): (.*)', re.S)
+
+
+def regress_cases(j, want, got):
+    """Count the cases of the results got against the baseline's want (as
+    j.case()) and return how many lines differ. The same as on the base
     kernel and ok = passed, the same and skip or not ok (on both kernels) =
     skipped, a case (description) whose lines differ = failed (changed,
     missing or new; a description that a program repeats counts as often
     as it is repeated). The "(exit)" lines count as lines only."""
     w, g = collections.Counter(want), collections.Counter(got)
     same = w & g
-    passed = sum(c for line, c in same.items() if re.match(r'[^:]*: ok: ', line))
-    skipped = sum(c for line, c in same.items()
-                  if re.match(r'[^:]*: (skip|not ok): ', line))
+    for line, c in same.items():
+        m = REGRESS_CASE_RE.fullmatch(line)
+        if not m:
+            continue
+        prog, res, desc = m.groups()
+        for _ in range(c):
+            if res == 'ok':
+                j.case('regress', prog, desc, 'pass')
+            else:
+                j.case('regress', prog, desc, 'skip', f'{res} on the base kernel too')
     # The lines in only one of them, by side (as comm -3 prints them: the
     # second side's after a tab).
     differ = [line for line, c in (w - g).items() for _ in range(c)]
     differ += ['\t' + line for line, c in (g - w).items() for _ in range(c)]
     lines = sum(1 for d in differ if d)
     per = collections.Counter()
-    keys = set()
+    both = collections.defaultdict(lambda: ([], []))    # the lines, by side
     for d in differ:
         if not d:
             continue
@@ -443,9 +492,14 @@ def regress_counts(want, got):
             continue
         k = re.sub(r': (ok|not ok|skip): ', ': ', line, count=1)
         per[k, side] += 1
-        keys.add(k)
-    failed = sum(max(per[k, 1], per[k, 2]) for k in keys)
-    return passed, failed, skipped, lines
+        both[k][side - 1].append(line)
+    for k, (base, now) in both.items():
+        prog, _, desc = k.partition(': ')
+        for _ in range(max(per[k, 1], per[k, 2])):
+            j.case('regress', prog, desc, 'fail',
+                   'differs from the base kernel: ' + ' | '.join(
+                       [f'base: {x}' for x in base] + [f'now: {x}' for x in now]))
+    return lines
 
 
 def judge_regress(j, log):
@@ -480,8 +534,7 @@ def judge_regress(j, log):
         want = [line for line in want if line.split(': ', 1)[0] in a.tests]
         want_file = base + '.regress.want'
         write_lines(want_file, want)
-    r = j.counts['regress']
-    r['pass'], r['fail'], r['skip'], lines = regress_counts(want, got)
+    lines = regress_cases(j, want, got)
     if not got:
         j.fail('test', f'regress: no results in the console log, but {a.baseline} expects them')
     elif lines:
@@ -511,6 +564,8 @@ def report(j, log):
         f.write(json.dumps({'arch': a.label, 'verdict': j.verdict, **c,
                             'splats': len(log.splats), 'seconds': a.seconds},
                            separators=(',', ':')) + '\n')
+    write_junit(j, line, base + '.junit.xml')
+    write_ktap(a, log, base + '.ktap')
     if j.verdict == 'pass':
         return
     # The output of each failed case of the required and optional programs
@@ -524,6 +579,96 @@ def report(j, log):
                      + ''.join(line + '\n' for line in case.output))
     out_text(sys.stderr, f'--- last console lines of {a.label} ({a.log}) ---\n')
     out_bytes(sys.stderr, log.tail(25))
+
+
+def write_ktap(a, log, path):
+    """LABEL.ktap: the programs' KTAP as the kernel's run_kselftest.sh
+    prints it (tools/testing/selftests/kselftest/runner.sh): "TAP version
+    13", the plan, per program "# selftests: DIR: NAME", its own output
+    with "# " before each line and its result "ok N selftests: DIR: NAME"
+    (init's directive, "# SKIP...", kept), then the totals. Init's own lines ("# init:
+    ...") stay as they are, but "# init: running NAME" becomes the
+    "# selftests: DIR: NAME" line; the kernel's lines and init's
+    self-check (not a kselftest) are left out. A run that did not finish
+    ends where the log does."""
+    def title(name):
+        return f'selftests: {a.collections.get(name, "vma-retry")}: {name}'
+
+    def body(lines):
+        for line in lines:
+            if line.startswith('    '):
+                out.append('# ' + line[4:])
+            elif line.startswith('# init: running '):
+                out.append('# ' + title(line[len('# init: running '):]))
+            elif line.startswith('# init: '):
+                out.append(line)
+
+    out = ['TAP version 13']
+    if log.top_plan is not None:
+        out.append(f'1..{max(int(log.top_plan) - 1, 0)}')
+    n = collections.Counter()
+    for p in log.programs:
+        body(p.lines)
+        if p.name == SELFCHECK:
+            continue
+        n[p.result()] += 1
+        directive = p.line.find(' # ')
+        out.append(f'{p.status} {sum(n.values())} {title(p.name)}'
+                   + (p.line[directive:] if directive >= 0 else ''))
+    body(log.unfinished_lines)
+    if log.done:
+        out.append(f"# Totals: pass:{n['ok']} fail:{n['not ok']} xfail:0 xpass:0 "
+                   f"skip:{n['skip']} error:0")
+    write_lines(path, out)
+
+
+# What XML 1.0 cannot hold (control characters, undecodable bytes).
+XML_BAD_RE = re.compile('[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]')
+
+
+def xml_text(s):
+    return XML_BAD_RE.sub(lambda m: '\\x%02x' % (ord(m.group()) & 0xff), s)
+
+
+def write_junit(j, summary, path):
+    """LABEL.junit.xml: every counted case (Judge.case) as a testcase, in
+    one testsuite per kind (LABEL.kunit, LABEL.selftests, LABEL.regress;
+    classname LABEL.KIND.GROUP): a failed case has a <failure>, a skipped
+    one <skipped>, each with why. A run that failed without a failed case
+    (a splat, a boot failure, a missing program...) has one more case,
+    LABEL.run, failed (<error> for an infrastructure failure) with the
+    reasons: the testcases count what make check counts."""
+    a = j.args
+    root = ET.Element('testsuites', name='vma-retry ' + a.label)
+    suites = {}
+    for kind in KINDS:
+        suites[kind] = ET.SubElement(root, 'testsuite', name=f'{a.label}.{kind}')
+        props = ET.SubElement(suites[kind], 'properties')
+        ET.SubElement(props, 'property', name='summary', value=xml_text(summary))
+    for c in j.cases:
+        tc = ET.SubElement(suites[c.kind], 'testcase', name=xml_text(c.name),
+                           classname=xml_text('.'.join(filter(None, (a.label, c.kind, c.group)))))
+        if c.result == 'fail':
+            ET.SubElement(tc, 'failure', message=xml_text(c.message)).text = \
+                xml_text(''.join(line + '\n' for line in c.output))
+        elif c.result == 'skip':
+            ET.SubElement(tc, 'skipped', message=xml_text(c.message))
+    if j.verdict != 'pass' and not any(c.result == 'fail' for c in j.cases):
+        suites['run'] = ET.SubElement(root, 'testsuite', name=f'{a.label}.run')
+        tc = ET.SubElement(suites['run'], 'testcase', name='run', classname=a.label)
+        ET.SubElement(tc, 'error' if j.verdict == 'infra' else 'failure',
+                      message=xml_text(' '.join(j.reasons))).text = xml_text(summary + '\n')
+    total = collections.Counter()
+    for suite in suites.values():
+        cases = suite.findall('testcase')
+        n = {'tests': len(cases)}
+        for what, tag in (('failures', 'failure'), ('errors', 'error'), ('skipped', 'skipped')):
+            n[what] = sum(1 for tc in cases if tc.find(tag) is not None)
+        suite.attrib.update({k: str(v) for k, v in n.items()})
+        total.update(n)
+    root.attrib.update({k: str(total[k]) for k in ('tests', 'failures', 'errors', 'skipped')})
+    ET.indent(root)
+    ET.ElementTree(root).write(path, encoding='utf-8', xml_declaration=True)
 
 
 def boot_only(j, log):
@@ -540,6 +685,14 @@ def boot_only(j, log):
 
 def names(s):
     return s.split()
+
+
+def collections_arg(s):
+    """"a:DIR b:DIR" as {a: DIR, b: DIR}"""
+    pairs = [w.split(':', 1) for w in s.split()]
+    if any(len(p) != 2 for p in pairs):
+        raise argparse.ArgumentTypeError(f'not "NAME:DIR ...": {s!r}')
+    return dict(pairs)
 
 
 def parse_args(argv):
@@ -576,6 +729,9 @@ def parse_args(argv):
                     help='the initramfs has no regress rows (--regress no): their results are not expected')
     ap.add_argument('--kunit-py', default='', metavar='FILE',
                     help="the kernel tree's tools/testing/kunit/kunit.py")
+    ap.add_argument('--collections', type=collections_arg, default={}, metavar='"a:DIR b:DIR"',
+                    help="each program's directory under tools/testing/selftests "
+                    '(the "selftests: DIR: NAME" of LABEL.ktap)')
     ap.add_argument('--kunit-suite', default='vma_retry', metavar='S',
                     help='the KUnit suite that must be in the results (vma_retry)')
     args = ap.parse_args(argv)
@@ -599,6 +755,9 @@ def main(argv):
         boot_only(j, log)
         return j.status()
     os.makedirs(args.out, exist_ok=True)
+    for ext in ('.junit.xml', '.ktap'):
+        if os.path.lexists(os.path.join(args.out, args.label + ext)):
+            os.remove(os.path.join(args.out, args.label + ext))
     judge_kunit(j, log)
     judge_init(j, log)
     judge_selftests(j, log)

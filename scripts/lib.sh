@@ -19,6 +19,9 @@ SERIES_BRANCH=vma-retry
 # The applied tree: the base plus patches/ on $SERIES_BRANCH, a worktree
 # made by apply-series.sh (make apply); every other stage reads it.
 APPLIED_TREE=$VMA_RETRY_CACHE/src/applied
+# The series: patches/series and its patches. VMA_RETRY_PATCHES names
+# another directory (scripts/tests/test-refuse.sh applies a scratch series).
+PATCHES_DIR=${VMA_RETRY_PATCHES:-$VMA_RETRY_ROOT/patches}
 
 # ---- kernel variants ------------------------------------------------------
 # A kernel variant is a tree, a tag and debug or not; build-kernel.sh,
@@ -108,11 +111,92 @@ is_worktree_of() { # DIR REPO
 	[[ $a -ef $b ]]
 }
 
-# Make DIR a new worktree of REPO, detached at REV, replacing whatever is there.
-new_worktree() { # DIR REPO REV
-	rm -rf "$1"
-	git -C "$2" worktree prune
-	stage "creating worktree $1" git -C "$2" worktree add -q --detach "$1" "$3"
+# ---- never lose a user's work ----------------------------------------------
+# The scripts move worktrees they made (the applied tree, src/base,
+# src/hold) and the series branch, and a user may be working in them (README:
+# the series is edited as commits in the applied tree). Before moving one
+# they call tree_guard; it refuses, exit 2, saying what to do, and nothing
+# here ever forces a checkout or a branch over what it found.
+refuse() { # LINE...
+	printf 'error: %s\n' "$1" >&2
+	shift
+	(($# == 0)) || printf '%s\n' "$@" >&2
+	exit "$EXIT_USAGE"
+}
+
+# tree_op DIR: the git operation in progress in the worktree DIR (am,
+# rebase, merge, cherry-pick, revert, bisect), or nothing.
+tree_op() {
+	local p f
+	for p in rebase-merge:rebase rebase-apply:am MERGE_HEAD:merge CHERRY_PICK_HEAD:cherry-pick \
+		REVERT_HEAD:revert BISECT_LOG:bisect; do
+		f=$(git -C "$1" rev-parse --path-format=absolute --git-path "${p%%:*}")
+		[[ -e $f ]] || continue
+		# (git rebase --apply keeps its state where git am does)
+		[[ $p == rebase-apply:am && -e $f/rebasing ]] && p=:rebase
+		printf '%s\n' "${p#*:}"
+		return 0
+	done
+}
+
+# tree_guard DIR [DIFF-SHA]: refuse unless moving the worktree DIR (another
+# checkout in it, or removing it) loses nothing: no operation in progress,
+# no uncommitted change to a tracked file (with DIFF-SHA: no change other
+# than the one whose `git diff HEAD | sha256sum` that is, e.g. the hold
+# patch that bench.sh applied), and HEAD on a branch or on a commit that a
+# branch or tag holds. Untracked files are left alone by git checkout (it
+# refuses to overwrite one); remove_worktree checks them itself.
+tree_guard() {
+	local d=$1 op diff
+	git -C "$d" rev-parse -q --git-dir >/dev/null 2>&1 ||
+		refuse "$d is not a git worktree any more (its repository moved?); if nothing in it is yours, remove it (rm -rf $d) and run again"
+	op=$(tree_op "$d")
+	case $op in
+	'') ;;
+	bisect) refuse "a git bisect is in progress in $d: end it (git -C $d bisect reset), then run again" ;;
+	*) refuse "a git $op is in progress in $d: finish it (git -C $d $op --continue) or abort it (git -C $d $op --abort), then run again" ;;
+	esac
+	if [[ -n $(git -C "$d" status --porcelain --untracked-files=no) ]]; then
+		diff=$(git -C "$d" diff HEAD | sha256sum | cut -d' ' -f1)
+		[[ -n ${2:-} && $diff == "$2" ]] ||
+			refuse "$d has uncommitted changes: commit them (in the applied tree: then make series) or stash them (git -C $d stash), then run again"
+	fi
+	git -C "$d" symbolic-ref -q HEAD >/dev/null && return 0
+	# Detached: at a commit of the series (bisect-check.sh's walk, when
+	# interrupted, leaves it there) or of any branch or tag, nothing is lost.
+	git -C "$d" merge-base --is-ancestor HEAD "refs/heads/$SERIES_BRANCH" 2>/dev/null && return 0
+	[[ -n $(git -C "$d" for-each-ref --count=1 --contains HEAD refs/heads refs/tags) ]] ||
+		refuse "HEAD of $d is detached at $(git -C "$d" rev-parse --short HEAD), which no branch holds: keep it on a branch (git -C $d branch NAME), then run again"
+}
+
+# remove_worktree DIR [DIFF-SHA]: remove the worktree DIR of whatever
+# repository it belongs to, after tree_guard and only if it has no
+# untracked files but .vma-retry-stamp (git's own removal, never forced).
+remove_worktree() {
+	local d=$1 untracked
+	tree_guard "$@"
+	untracked=$(git -C "$d" ls-files --others --exclude-standard | grep -vx .vma-retry-stamp || true)
+	[[ -z $untracked ]] ||
+		refuse "$d has untracked files ($(head -3 <<<"$untracked" | paste -sd' ')...): move them away or remove them, then run again"
+	[[ -z ${2:-} ]] || git -C "$d" checkout -q -- . # only the change DIFF-SHA named
+	rm -f "$d/.vma-retry-stamp"
+	git -C "$d" worktree remove "$d" ||
+		refuse "could not remove the worktree $d (git worktree remove, above): remove it yourself, then run again"
+}
+
+# Make DIR a new worktree of REPO, detached at REV. DIR must not be there or
+# be a worktree that remove_worktree may remove (DIFF-SHA: its argument).
+new_worktree() { # DIR REPO REV [DIFF-SHA]
+	if [[ -e $1 ]]; then
+		if [[ -d $1 && -z $(ls -A "$1") ]]; then
+			rmdir "$1"
+		else
+			remove_worktree "$1" "${4:-}"
+		fi
+	fi
+	# (-f: only for DIR itself, when its directory was deleted while
+	# still registered as a worktree of REPO; no other worktree is pruned)
+	stage "creating worktree $1" git -C "$2" worktree add -q -f --detach "$1" "$3"
 }
 
 # ccache for kernel builds in the tree SRC. Depend mode: on a miss ccache
@@ -324,8 +408,78 @@ stage() {
 
 # The patch files of patches/series, in order (comments and blanks dropped).
 series_patches() {
-	[[ -f $VMA_RETRY_ROOT/patches/series ]] || return 0
-	sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$VMA_RETRY_ROOT/patches/series" | grep -v '^$' || true
+	[[ -f $PATCHES_DIR/series ]] || return 0
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$PATCHES_DIR/series" | grep -v '^$' || true
+}
+
+# ---- input: the one check of the variables (scripts/check-input.sh) -------
+# Each check_* exits 2 naming the valid values; none does any work.
+# The variables that are 1 or nothing (a "DEBUG=0" would turn debug on).
+INPUT_FLAGS=(DEBUG INTERACTIVE BENCH_QUICK BUILD_ONLY SKIP_BISECT FORCE DRY_RUN)
+check_flags() {
+	local v
+	for v in "${INPUT_FLAGS[@]}"; do
+		[[ -z ${!v:-} || ${!v} == 1 ]] || usage_error "$v='${!v}': it is 1 or empty (unset)"
+	done
+}
+check_numbers() {
+	local v
+	for v in JOBS BOOTS TIMEOUT; do
+		[[ -z ${!v:-} || ${!v} =~ ^[1-9][0-9]*$ ]] || usage_error "$v='${!v}': it is a positive number"
+	done
+}
+# TESTS=a,b: names of selftests/tests rows.
+check_tests() {
+	[[ -n ${TESTS:-} ]] || return 0
+	local names t list
+	names=$(test_rows | cut -d'|' -f1 | paste -sd' ')
+	[[ $TESTS != ,* && $TESTS != *, && $TESTS != *,,* ]] ||
+		usage_error "TESTS='$TESTS': an empty name; valid (selftests/tests, comma-separated): $names"
+	IFS=, read -r -a list <<<"$TESTS"
+	for t in "${list[@]}"; do
+		[[ " $names " == *" $t "* ]] ||
+			usage_error "TESTS='$TESTS': unknown test '$t'; valid (selftests/tests): $names"
+	done
+}
+check_arch_names() { # VAR: each word of VAR is an arch of configs/arches
+	local a all
+	[[ -n ${!1:-} ]] || return 0
+	all=$(all_arches | paste -sd' ')
+	for a in ${!1:-}; do
+		[[ " $all " == *" $a "* ]] || usage_error "unknown $1 '$a'; valid: $all"
+	done
+}
+check_kernel_tree() {
+	if [[ -z ${KERNEL_TREE:-} ]]; then
+		[[ -z ${KERNEL_BASE:-} ]] || usage_error "KERNEL_BASE=$KERNEL_BASE is a revision of KERNEL_TREE=, which is not set"
+		return 0
+	fi
+	local top
+	[[ -d $KERNEL_TREE ]] || usage_error "KERNEL_TREE=$KERNEL_TREE: no such directory"
+	top=$(git -C "$KERNEL_TREE" rev-parse --show-toplevel 2>/dev/null || true)
+	[[ -n $top && $top -ef $KERNEL_TREE ]] ||
+		usage_error "KERNEL_TREE=$KERNEL_TREE is not the top of a git work tree (git clone or git init one)"
+	[[ -f $KERNEL_TREE/Makefile && -d $KERNEL_TREE/mm ]] ||
+		usage_error "KERNEL_TREE=$KERNEL_TREE is not a kernel source tree (no Makefile and mm/)"
+	git -C "$KERNEL_TREE" rev-parse -q --verify "$(base_rev)^{commit}" >/dev/null ||
+		usage_error "KERNEL_TREE=$KERNEL_TREE has no revision '$(base_rev)' (KERNEL_BASE=, default v7.3-rc7: a tag, branch or commit the series applies to)"
+}
+# check_input [--need-arch]: all of the above, and ARCH (required with
+# --need-arch), ARCHES and HOLD_PATCH.
+check_input() {
+	if [[ ${1:-} == --need-arch && -z ${ARCH:-} ]]; then
+		usage_error "ARCH= is required; valid: $(all_arches | paste -sd' ')"
+	fi
+	check_arch_names ARCH
+	[[ -z ${ARCH:-} || $ARCH != *' '* ]] || usage_error "ARCH='$ARCH': one arch (ARCHES=\"a b\" for make check)"
+	check_arch_names ARCHES
+	[[ -z ${ARCH:-} || -z ${ARCHES:-} ]] || usage_error "ARCH= and ARCHES= together: give one (make check ARCH=a checks a alone)"
+	check_flags
+	check_numbers
+	check_tests
+	[[ -z ${HOLD_PATCH:-} || (-f $HOLD_PATCH && -r $HOLD_PATCH) ]] ||
+		usage_error "HOLD_PATCH=$HOLD_PATCH: no such readable file"
+	check_kernel_tree
 }
 
 # `make run ARCH=x86_64` must not leak ARCH= and friends into the kernel's make.

@@ -10,7 +10,7 @@ case ${1:-} in
 	cat <<EOF_USAGE
 Usage: $0 [--help]
 
-1. shellcheck on scripts/*.sh and .ci/run.
+1. shellcheck on scripts/*.sh, scripts/tests/*.sh and .ci/run.
 2. the base tree's scripts/checkpatch.pl --strict on every patch of
    patches/series: each must report 0 errors, 0 warnings and 0 checks, or
    every remaining item must be justified in patches/README by a line
@@ -29,7 +29,7 @@ esac
 rc=0
 cd "$VMA_RETRY_ROOT"
 command -v shellcheck >/dev/null || die "shellcheck not found: install shellcheck (make setup)"
-if ! shellcheck -x scripts/*.sh .ci/run; then
+if ! shellcheck -x scripts/*.sh scripts/tests/*.sh .ci/run; then
 	echo "lint: shellcheck found problems" >&2
 	rc=1
 fi

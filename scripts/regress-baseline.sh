@@ -29,7 +29,8 @@ base_src=$VMA_RETRY_CACHE/src/base
 repo=$(kernel_tree)
 rev=$(base_rev)
 is_worktree_of "$base_src" "$repo" || new_worktree "$base_src" "$repo" "$rev"
-git -C "$base_src" checkout -q -f --detach "$rev"
+tree_guard "$base_src"
+git -C "$base_src" checkout -q --detach "$rev"
 
 tests=$(tests_of_kind regress | paste -sd,)
 [[ -n $tests ]] || die "selftests/tests has no regress rows"

@@ -37,7 +37,10 @@ program without KTAP cases that passed one pass); regress cases: the same as
 on the base kernel and ok = passed, the same and skip (or not ok on both
 kernels) = skipped, a case that differs (changed, missing, new) = failed.
 Init's own self-check and the per-program "(exit)" lines are judged but not
-counted.
+counted. Result files besides (judge-log.py --help): out/ARCH.junit.xml,
+each counted case (failed and skipped ones marked so); out/ARCH.ktap, the
+programs' KTAP as run_kselftest.sh prints it; out/ARCH.kunit.json, kunit.py's
+JSON of the KUnit results.
 
 $VARIANT_USAGE
                  (the tree's tools/testing/kunit/kunit.py parses KUnit; a
@@ -104,6 +107,7 @@ while (($#)); do
 done
 (($# == 1)) || usage_error "one ARCH expected (see --help)"
 load_arch "$1"
+check_tests
 
 SRC=$V_SRC
 label=$(variant_label)
@@ -193,4 +197,9 @@ judge+=(--baseline="${opt_baseline:-$VMA_RETRY_ROOT/selftests/regress/$A_NAME}"
 if [[ -n $no_regress_rows ]]; then
 	judge+=(--no-regress-rows)
 fi
+# Each program's directory under tools/testing/selftests (its main
+# source's; vma-retry for one elsewhere, this repo's), for the
+# "selftests: DIR: NAME" lines of out/ARCH.ktap.
+judge+=(--collections="$(test_rows | awk -F'|' '{ split($4, s, " "); d = s[1]; sub(/\/[^\/]*$/, "", d)
+	if (!sub(/^tools\/testing\/selftests\//, "", d)) d = "vma-retry"; print $1 ":" d }' | paste -sd' ')")
 exec "${judge[@]}"

@@ -6,15 +6,15 @@
 # shellcheck disable=SC2016
 set -euo pipefail
 # shellcheck source=scripts/lib.sh
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib.sh"
 
 usage() {
 	cat <<EOF_USAGE
 Usage: $0 [--help]
 
-Feeds doctored copies of scripts/fixtures/x86_64.log (real lines of an
+Feeds doctored copies of scripts/tests/fixtures/x86_64.log (real lines of an
 x86_64 run with TESTS=vma_retry,mremap_dontunmap,process_madv, see
-scripts/fixtures/README) to scripts/run-qemu.sh --rejudge (which hands them,
+scripts/tests/fixtures/README) to scripts/run-qemu.sh --rejudge (which hands them,
 with what it was given, to the judge, scripts/judge-log.py) and checks the
 exit status and the summary line or reason of each:
   - the log as it is: pass, with its counts (kunit 21/0/0, selftests
@@ -32,19 +32,28 @@ exit status and the summary line or reason of each:
     --no-regress-rows and --tag base: not expected (pass);
   - a program that timed out and was not reaped, with the hung-task splat;
     each splat pattern alone, without a Call Trace line: fail (1);
+  - the result files of every judged log: LABEL.junit.xml is valid XML
+    whose testcases have the summary's counts (failed: <failure> or
+    <error>, skipped: <skipped>), with one failed case LABEL.run when the
+    run failed without a failed case; LABEL.ktap has the log's programs'
+    results and nested results, as run_kselftest.sh prints them; a failed
+    KUnit, kselftest and regress case is a <failure> (the kselftest's with
+    its output), a skipped one <skipped>; kunit.py parse reads the KTAP;
+    make check's check.junit.xml (scripts/check-junit.py) has the gates,
+    an arch's cases and an error for an arch without results;
   - the benchmark's judge, scripts/bench-report.py --check, on doctored
-    copies of scripts/fixtures/bench-quick.log (a real quick run): as it
+    copies of scripts/tests/fixtures/bench-quick.log (a real quick run): as it
     is 0; a record not ok 1; a jiffies clock, no "done" line, no records,
     a record cut short: 3.
 KUnit is parsed with the kunit.py of the base tree (\$VMA_RETRY_CACHE, or
 KERNEL_TREE=; fetched with scripts/base-tree.sh when missing). Takes about
-20 s. Exit status 1 on any failure.
+40 s. Exit status 1 on any failure.
 EOF_USAGE
 }
 case ${1:-} in -h | --help) usage; exit 0 ;; "") ;; *) usage_error "unexpected argument '$1'" ;; esac
 
 judge=$VMA_RETRY_ROOT/scripts/run-qemu.sh
-fixture=$VMA_RETRY_ROOT/scripts/fixtures/x86_64.log
+fixture=$VMA_RETRY_ROOT/scripts/tests/fixtures/x86_64.log
 three=vma_retry,mremap_dontunmap,process_madv
 tree=$(kernel_tree)
 [[ -f $tree/tools/testing/kunit/kunit.py ]] || "$VMA_RETRY_ROOT/scripts/base-tree.sh" >&2
@@ -85,10 +94,156 @@ expect() {
 		tail -n 5 "$tmp/judge.log" >&2
 		fails=$((fails + 1))
 	fi
+	# Every judged log: the result files agree with the summary's counts.
+	if [[ -n $sum ]]; then
+		checks=$((checks + 1))
+		if ! results_agree "$tmp/$log.log" "$(echo "$tmp/out/"*.summary)"; then
+			printf 'test-judge: FAIL: %s as %s %s: result files (above)\n' "$log" "$arch" "$*" >&2
+			fails=$((fails + 1))
+		fi
+	fi
+}
+
+# results_agree LOG OUT/LABEL: LABEL.junit.xml is valid XML whose testcases
+# have result.json's counts per kind (kunit, selftests, regress; a case with
+# <failure> or <error> failed, with <skipped> skipped), its count attributes
+# are its testcases', and it has the one failed case LABEL.run exactly when
+# the run failed without a failed case (<error> when infra); LABEL.ktap has
+# the nested results of LOG's programs in order ("# " before them), a
+# "selftests: DIR: NAME" result per program with its ok/not ok, a plan of
+# one less than init's (the self-check) and only KTAP lines.
+results_agree() {
+	/usr/bin/python3 - "$1" "$2" <<'EOF_PY'
+import json, re, sys
+import xml.etree.ElementTree as ET
+log, base = sys.argv[1], sys.argv[2][:-len('.summary')]
+label = base.rsplit('/', 1)[-1]
+bad = []
+res = json.load(open(base + '.result.json'))
+root = ET.parse(base + '.junit.xml').getroot()
+def result(tc):
+    if tc.find('failure') is not None or tc.find('error') is not None:
+        return 'fail'
+    return 'skip' if tc.find('skipped') is not None else 'pass'
+for suite in root.iter('testsuite'):
+    cases = suite.findall('testcase')
+    want = {'tests': len(cases), 'skipped': sum(result(t) == 'skip' for t in cases),
+            'failures': sum(t.find('failure') is not None for t in cases),
+            'errors': sum(t.find('error') is not None for t in cases)}
+    got = {k: int(suite.get(k, -1)) for k in want}
+    if got != want:
+        bad.append(f'{suite.get("name")}: attributes {got}, testcases {want}')
+failed = 0
+for kind in ('kunit', 'selftests', 'regress'):
+    suite = root.find(f"testsuite[@name='{label}.{kind}']")
+    n = {'pass': 0, 'fail': 0, 'skip': 0}
+    for tc in [] if suite is None else suite.findall('testcase'):
+        n[result(tc)] += 1
+    failed += n['fail']
+    if n != res[kind]:
+        bad.append(f'{kind}: junit {n}, result.json {res[kind]}')
+run = root.findall(f"testsuite[@name='{label}.run']/testcase")
+want_run = res['verdict'] != 'pass' and not failed
+tag = 'error' if res['verdict'] == 'infra' else 'failure'
+if want_run != bool(run) or (run and (len(run) != 1 or run[0].find(tag) is None)):
+    bad.append(f'verdict {res["verdict"]} with {failed} failed case(s): '
+               f'{len(run)} {label}.run case(s), want {int(want_run)} with <{tag}>')
+# The KTAP: against the log's lines, read here in the simplest way.
+lines = open(log, errors='surrogateescape').read().split('\n')
+if '# vma-retry-init: start' in lines:
+    lines = lines[lines.index('# vma-retry-init: start'):]
+nested = [l[4:] for l in lines if re.match(r'    (ok|not ok) [0-9]+ ', l)]
+top = [re.sub(r' [0-9]+ ', ' ', l) for l in lines if re.match(r'(ok|not ok) [0-9]+ ', l)
+       and 'proc_vmstat_has_vma_lock_counters' not in l]
+plan = [int(l[3:]) - 1 for l in lines if re.fullmatch(r'1\.\.[0-9]+', l)][:1]
+ktap = open(base + '.ktap', errors='surrogateescape').read().split('\n')[:-1]
+if ktap[:1] != ['TAP version 13']:
+    bad.append(f'ktap: first line {ktap[:1]}')
+if [int(l[3:]) for l in ktap if re.fullmatch(r'1\.\.[0-9]+', l)] != plan:
+    bad.append(f'ktap: plan not 1..{plan}')
+k_nested = [l[2:] for l in ktap if re.match(r'# (ok|not ok) [0-9]+ ', l)]
+if k_nested != nested:
+    bad.append(f'ktap: {len(k_nested)} nested results, the log {len(nested)}')
+k_top = [re.sub(r' ([0-9]+) selftests: [^ ]+: ', ' ', l) for l in ktap
+         if re.match(r'(ok|not ok) [0-9]+ ', l)]
+if k_top != top or [int(re.search(r'[0-9]+', l).group()) for l in ktap
+                    if re.match(r'(ok|not ok) [0-9]+ ', l)] != list(range(1, len(top) + 1)):
+    bad.append(f'ktap: results {k_top}, the log {top}')
+other = [l for l in ktap if not re.match(r'(#|ok |not ok |1\.\.|TAP version 13$)', l)]
+if other:
+    bad.append(f'ktap: not KTAP: {other[0]!r}')
+for b in bad:
+    print(f'test-judge: {label}: {b}', file=sys.stderr)
+sys.exit(1 if bad else 0)
+EOF_PY
+}
+
+# case_is KIND NAME WANT [TEXT]: in the last judged run's LABEL.junit.xml,
+# the testcase NAME of the testsuite LABEL.KIND is there, once, and has
+# <WANT> (failure, skipped or error; pass: none of them), whose text has
+# TEXT.
+case_is() {
+	checks=$((checks + 1))
+	/usr/bin/python3 - "$(echo "$tmp/out/"*.junit.xml)" "$@" <<'EOF_PY' && return
+import sys
+import xml.etree.ElementTree as ET
+path, kind, name, want, text = (sys.argv[1:] + [''])[:5]
+label = path.rsplit('/', 1)[-1][:-len('.junit.xml')]
+cases = [tc for tc in ET.parse(path).getroot().iterfind(f"testsuite[@name='{label}.{kind}']/testcase")
+         if tc.get('name') == name]
+marks = [e.tag for e in cases[0] if e.tag in ('failure', 'error', 'skipped')] if cases else []
+if len(cases) != 1 or marks != ([] if want == 'pass' else [want]) or \
+        text not in ''.join(e.text or '' for e in cases[0]):
+    print(f'{len(cases)} testcase(s) {kind} {name!r}, marked {marks}', file=sys.stderr)
+    sys.exit(1)
+EOF_PY
+	printf 'test-judge: FAIL: junit: %s %s is not %s%s\n' "$1" "$2" "$3" "${4:+ with \"$4\"}" >&2
+	fails=$((fails + 1))
+}
+
+# ktap_parses "STATUS..." : kunit.py parse --json of the last judged run's
+# LABEL.ktap (the kernel's KTAP parser) reads the programs' results, with
+# these statuses in order, without errors.
+ktap_parses() {
+	local got
+	checks=$((checks + 1))
+	got=$(cd "$tmp" && /usr/bin/python3 "$tree/tools/testing/kunit/kunit.py" parse \
+		--json="$tmp/ktap.json" "$(echo "$tmp/out/"*.ktap)" >/dev/null 2>&1
+		/usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+print(*[c["status"] for c in d["test_cases"]], "errors", d["misc"]["errors"])' "$tmp/ktap.json") || true
+	[[ $got == "$1 errors 0" ]] && return
+	printf 'test-judge: FAIL: kunit.py parse of the KTAP: "%s", want "%s errors 0"\n' "$got" "$1" >&2
+	fails=$((fails + 1))
 }
 
 cp "$fixture" "$tmp/asis.log"
 expect asis 0 "pass   kunit 21/0/0  selftests 12/0/0  regress 11/0/1  splats 0" x86_64
+case_is regress process_madvise.remote_collapse skipped
+case_is selftests vma_retry.file_read_shared pass
+ktap_parses "PASS PASS PASS"
+checks=$((checks + 1))
+grep -qx 'ok 1 selftests: mm: vma_retry' "$tmp/out/x86_64.ktap" ||
+	{ echo "test-judge: FAIL: no 'ok 1 selftests: mm: vma_retry' in the KTAP" >&2; fails=$((fails + 1)); }
+# make check's JUnit file (scripts/check-junit.py): three gates, one failed,
+# one skipped;
+# x86_64's run as judged; arm's build failed (no junit file).
+checks=$((checks + 1))
+mkdir "$tmp/check"
+cp "$tmp/out/x86_64.junit.xml" "$tmp/check/"
+printf 'lint 0\njudge 1\nbisect skip\n' >"$tmp/check/gates.rc"
+printf 'arm        infra  build failed\n' >"$tmp/check/arm.summary"
+if res=$("$VMA_RETRY_ROOT/scripts/check-junit.py" --out "$tmp/check" x86_64 arm 2>&1); then
+	res=$(/usr/bin/python3 -c 'import sys, xml.etree.ElementTree as ET
+r = ET.parse(sys.argv[1]).getroot()
+print(*[r.get(k) for k in ("tests", "failures", "errors", "skipped")],
+      *[s.get("name") for s in r], r.find("*/testcase[@name=\"judge\"]/failure") is not None,
+      r.find("*/testcase[@classname=\"arm\"]/error").text)' "$tmp/check/check.junit.xml" 2>&1) || true
+fi
+want="49 1 1 2 gates x86_64.kunit x86_64.selftests x86_64.regress arm.run True arm        infra  build failed"
+if [[ $res != "$want" ]]; then
+	printf 'test-judge: FAIL: check.junit.xml: "%s", want "%s"\n' "$res" "$want" >&2
+	fails=$((fails + 1))
+fi
 # The result file has the summary's counts, as data (check.sh adds them up).
 checks=$((checks + 1))
 res=$(result_counts "$tmp/out/x86_64.result.json" 2>&1 || true)
@@ -132,12 +287,22 @@ expect norgr2 0 "pass   kunit 21/0/0  selftests 24/0/0  regress 0/0/0  splats 0"
 # ---- the required program ---------------------------------------------------
 doctor allskip '/^    ok [0-9]+ vma_retry\./ { $0 = $0 " # SKIP no null_blk" } 1'
 expect allskip 1 "selftests 0/1/12|every case skipped" x86_64
+case_is selftests vma_retry.file_read_private skipped
+case_is selftests vma_retry failure
 doctor zero '/^    ok [0-9]+ vma_retry\./ { next } /^    1\.\.12$/ { $0 = "    1..0" } 1'
 expect zero 1 "required test vma_retry ran zero cases" x86_64
 doctor nested '/^    ok 7 vma_retry\./ { next } 1'
 expect nested 1 "vma_retry: planned 1..12 but reported 11 case(s)" x86_64
 doctor noplan '/^    1\.\.12$/ { next } 1'
 expect noplan 1 "required test vma_retry printed no KTAP plan" x86_64
+# A failed case: its output in the JUnit file (with a control character
+# and a byte that is not UTF-8, which XML cannot hold), its program not ok
+# in the KTAP.
+doctor casefail '/^    ok 3 vma_retry\.file_read_shared$/ { print "    # vma_retry.c:300:file_read_shared:Expected 1 (1) == 0 (0) \033[0m \377"; $0 = "    not ok 3 vma_retry.file_read_shared" }
+	/^ok 2 vma_retry$/ { $0 = "not ok 2 vma_retry" } 1'
+expect casefail 1 "selftests 11/1/0|vma_retry failed" x86_64
+case_is selftests vma_retry.file_read_shared failure "Expected 1 (1) == 0 (0)"
+ktap_parses "FAIL PASS PASS"
 doctor skipped '/^ok 2 vma_retry$/ { $0 = "ok 2 vma_retry # SKIP (required test skipped)" } 1'
 expect skipped 1 "required test vma_retry skipped" x86_64
 
@@ -146,16 +311,24 @@ doctor topplan '/^1\.\.4$/ { $0 = "1..5" } 1'
 expect topplan 3 "planned 1..5 but printed 4 result(s)" x86_64
 doctor toplost '/^ok 3 mremap_dontunmap$/ { next } 1'
 expect toplost 3 "planned 1..4 but printed 3 result(s)" x86_64
+# The log ends in vma_retry's sixth case: the KTAP ends there too.
+doctor unfinished '/^    #  RUN .*vma_retry\.file_read_vs_mmap_writer/ { exit } 1'
+expect unfinished 3 "the guest init did not finish" x86_64
 doctor topnone '/^1\.\.4$/ { next } 1'
 expect topnone 3 "no top-level plan" x86_64
 
 # ---- KUnit ------------------------------------------------------------------
 doctor nokunit '/^# vma-retry-init: start/ { init = 1 } !init && /^\[ *[0-9.]+\]  *(KTAP|1\.\.|ok |not ok |#)/ { next } 1'
 expect nokunit 3 "no KUnit results in the console log" x86_64
+case_is run run error "no KUnit results"
 doctor nosuite '!init && /Subtest: vma_retry$|\] ok 1 vma_retry$/ { sub(/vma_retry$/, "other_suite") } /^# vma-retry-init: start/ { init = 1 } 1'
 expect nosuite 1 "KUnit: suite vma_retry not in the results" x86_64
 doctor kufail '/\]     ok 9 vrt_vma_retry_releases/ { sub(/ ok 9/, " not ok 9") } 1'
 expect kufail 1 "KUnit: 1 failed" x86_64
+case_is kunit vrt_vma_retry_releases_lock_again_returns_plain_retry failure
+doctor kuskip '/\]     ok 9 vrt_vma_retry_releases/ { $0 = $0 " # SKIP doctored" } 1'
+expect kuskip 0 "pass   kunit 20/0/1" x86_64
+case_is kunit vrt_vma_retry_releases_lock_again_returns_plain_retry skipped
 doctor kuplan '/\]     ok 9 vrt_vma_retry_releases/ { next } 1'
 expect kuplan 1 "KTAP error(s)" x86_64
 
@@ -167,6 +340,7 @@ doctor rgmissing '/^# init: running process_madv/ { cut = 1 } /^# vma-retry-init
 expect rgmissing 1 "regress 5/7/0" x86_64
 doctor rgchanged '/^    ok 1 mremap_dontunmap_simple$/ { $0 = "    not ok 1 mremap_dontunmap_simple" } 1'
 expect rgchanged 1 "regress 10/1/1" x86_64
+case_is regress mremap_dontunmap_simple failure
 expect norgr2 0 "pass   kunit 21/0/0  selftests 24/0/0  regress 0/0/0" x86_64 TESTS= --no-regress-rows
 expect nokunit 0 "pass   kunit 0/0/0  selftests 12/0/0  regress 0/0/0" x86_64 --tag base
 
@@ -219,6 +393,7 @@ splats=(
 insert='/^# init: running mremap_dontunmap/ { n = split(ENVIRON["SPLAT"], l, "\n"); for (i = 1; i <= n; i++) print "[    8.000000] " l[i] } 1'
 SPLAT=$(printf '%s\n' "${splats[@]}") doctor splats "$insert"
 expect splats 1 "kunit 21/0/0|splats ${#splats[@]} " x86_64
+case_is run run failure "splats ${#splats[@]} "
 for i in "${!splats[@]}"; do
 	SPLAT=${splats[i]} doctor "splat$i" "$insert"
 	awk '/^# vma-retry-init: start/ { init = 1 } init' "$tmp/splat$i.log" >"$tmp/splat$i.base.log"
@@ -226,8 +401,8 @@ for i in "${!splats[@]}"; do
 done
 
 # ---- the benchmark's judge (bench-report.py --check, the gate bench) -------
-# A real quick run's log (scripts/fixtures/README), doctored.
-bfixture=$VMA_RETRY_ROOT/scripts/fixtures/bench-quick.log
+# A real quick run's log (scripts/tests/fixtures/README), doctored.
+bfixture=$VMA_RETRY_ROOT/scripts/tests/fixtures/bench-quick.log
 bexpect() { # bexpect NAME WANT-EXIT AWK-PROGRAM: judge the doctored log
 	local name=$1 want=$2 rc=0
 	mkdir -p "$tmp/bench-$name"

@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Bad input is rejected first: a clear error and the usage exit status
+# before any work; and configs/arches is the only place of an arch's facts.
+set -euo pipefail
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+usage() {
+	cat <<EOF_USAGE
+Usage: $0
+
+Checks, without building or booting anything (make check runs it as the
+gate "input"):
+  - make run/build/bench/stress ARCH=vax, and make run without ARCH, exit 2
+    within a second, naming the valid arches, having applied nothing;
+  - so do, within a second, naming the valid values, and having done
+    nothing (no stage's log line; the cache and out/ given cannot be
+    created, so that were one let through it fails at once): an unknown or
+    empty TESTS name (TESTS=vma_rety make run ARCH=x86_64), DEBUG,
+    INTERACTIVE, BENCH_QUICK, BUILD_ONLY, SKIP_BISECT other than 1, JOBS
+    and BOOTS that are not positive numbers, a HOLD_PATCH that is no file,
+    make check with an unknown ARCH or ARCHES or with both, a KERNEL_TREE
+    that is no directory, no git work tree, no kernel tree or without
+    KERNEL_BASE, and KERNEL_BASE without KERNEL_TREE; build-initramfs.sh
+    and run-qemu.sh refuse an unknown TESTS name themselves;
+  - make check ARCH=a gets past the input check and says it checks arch
+    a only; make bisect-check ARCH=a runs bisect-check.sh with ARCHES=a;
+  - the scripts reject an unknown arch, an unknown option and a bad value
+    (bench.sh --boots 0) with exit 2; every script's --help prints its usage;
+  - in a scratch copy of configs/ and scripts/: a new arch row is picked up
+    by every reader of the table (make help, load_arch, the packages
+    setup.sh --print-packages lists, the lists in the Cc's of a send.sh run
+    with a throwaway identity) with no other file touched
+    but its config fragment; a row without its fragment, with a debug
+    fragment that does not exist, an empty test debug column or without a
+    QEMU package is an error naming the row.
+Exit status: 0 all hold, 1 one does not (each is printed).
+EOF_USAGE
+}
+case ${1:-} in -h | --help) usage; exit 0 ;; "") ;; *) usage_error "unexpected argument '$1'" ;; esac
+
+fails=0
+bad() { printf 'test-input: FAIL: %s\n' "$*" >&2; fails=$((fails + 1)); }
+ok() { printf 'test-input: ok: %s\n' "$*" >&2; }
+# holds DESCRIPTION COMMAND...: COMMAND succeeds.
+holds() {
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else bad "not so: $what"; fi
+}
+
+# expect CODE PATTERN DESCRIPTION COMMAND...: COMMAND exits CODE, within a
+# second, its stderr matches PATTERN and has no stage's log line ([  Ns]).
+expect() {
+	local code=$1 pat=$2 what=$3 rc=0 t0 err
+	shift 3
+	t0=$(date +%s%N)
+	err=$("$@" 2>&1 >/dev/null) || rc=$?
+	local ms=$((($(date +%s%N) - t0) / 1000000))
+	if ((rc != code)); then
+		bad "$what: exit $rc, not $code: $err"
+	elif ! grep -qE -- "$pat" <<<"$err"; then
+		bad "$what: no '$pat' in: $err"
+	elif grep -qE '^\[ *[0-9]+s\] ' <<<"$err"; then
+		bad "$what: a stage ran (its log line): $err"
+	elif ((ms > 1000)); then
+		bad "$what: took $ms ms"
+	else
+		ok "$what (exit $rc, $ms ms)"
+	fi
+}
+
+R=$VMA_RETRY_ROOT
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+# Bad input: make refuses it before any work (scripts/check-input.sh).
+# mk VAR=VALUE... TARGET...: make with a cache and an out/ that cannot be
+# created, so that a command let through fails at its first step (no
+# download, no build, no make check within make check).
+mk() { env VMA_RETRY_CACHE=/dev/null/cache OUT=/dev/null/out make -s -C "$R" "$@"; }
+for t in run build bench stress kunit; do
+	expect 2 "unknown ARCH 'vax'; valid: $(all_arches | paste -sd' ')" "make $t ARCH=vax" mk "$t" ARCH=vax
+done
+expect 2 "ARCH= is required" "make run without ARCH" mk run
+expect 2 "unknown ARCH 'vax'" "build-kernel.sh vax" "$R/scripts/build-kernel.sh" vax
+expect 2 "unknown ARCH 'vax'" "run-qemu.sh vax" "$R/scripts/run-qemu.sh" vax
+expect 2 "unknown option" "build-initramfs.sh --bogus" "$R/scripts/build-initramfs.sh" --bogus x86_64
+expect 2 "unrecognized arguments: --bogus" "judge-log.py --bogus" "$R/scripts/judge-log.py" \
+	--arch x86_64 --label x86_64 --log /dev/null --out /nonexistent --bogus
+expect 2 "positive number" "bench.sh --boots 0" "$R/scripts/bench.sh" --boots 0 x86_64
+expect 2 "no file" "bench.sh --hold-patch missing" "$R/scripts/bench.sh" --hold-patch /nonexistent x86_64
+
+valid_tests="valid \\(selftests/tests\\): $(test_rows | cut -d'|' -f1 | paste -sd' ')"
+expect 2 "unknown test 'vma_rety'; $valid_tests" "TESTS=vma_rety make run ARCH=x86_64" \
+	mk TESTS=vma_rety run ARCH=x86_64
+expect 2 "unknown test 'nosuch'" "TESTS=vma_retry,nosuch make stress" mk TESTS=vma_retry,nosuch stress ARCH=arm64
+expect 2 "an empty name" "TESTS=, make run" mk TESTS=, run ARCH=x86_64
+for v in DEBUG=0 DEBUG=yes INTERACTIVE=2; do
+	expect 2 "${v%=*}='${v#*=}': it is 1 or empty" "$v make run" mk "$v" run ARCH=x86_64
+done
+expect 2 "BENCH_QUICK='0': it is 1 or empty" "BENCH_QUICK=0 make bench" mk BENCH_QUICK=0 bench ARCH=x86_64
+expect 2 "BUILD_ONLY='no': it is 1 or empty" "BUILD_ONLY=no make bench" mk BUILD_ONLY=no bench ARCH=x86_64
+expect 2 "SKIP_BISECT='yes': it is 1 or empty" "SKIP_BISECT=yes make check" mk SKIP_BISECT=yes check
+expect 2 "JOBS='0': it is a positive number" "JOBS=0 make build" mk JOBS=0 build ARCH=x86_64
+expect 2 "BOOTS='x': it is a positive number" "BOOTS=x make bench" mk BOOTS=x bench ARCH=x86_64
+expect 2 "HOLD_PATCH=/nonexistent: no such readable file" "HOLD_PATCH=/nonexistent make bench" \
+	mk HOLD_PATCH=/nonexistent bench ARCH=x86_64
+expect 2 "unknown ARCH 'vax'; valid: $(all_arches | paste -sd' ')" "make check ARCH=vax" mk check ARCH=vax
+expect 2 "unknown ARCHES 'vax'" "make check ARCHES=\"arm vax\"" mk check ARCHES="arm vax"
+expect 2 "ARCH= and ARCHES= together" "make check ARCH=arm ARCHES=x86_64" mk check ARCH=arm ARCHES=x86_64
+mkdir -p "$tmp/notgit/mm" "$tmp/notkernel" "$tmp/kernel/mm"
+touch "$tmp/notgit/Makefile" "$tmp/kernel/Makefile" "$tmp/kernel/mm/memory.c"
+git init -q "$tmp/notkernel"
+git init -q "$tmp/kernel"
+git -C "$tmp/kernel" add -A
+GIT_CONFIG_GLOBAL=/dev/null GIT_AUTHOR_NAME=t GIT_AUTHOR_EMAIL=t@kernel.test GIT_COMMITTER_NAME=t \
+	GIT_COMMITTER_EMAIL=t@kernel.test git -C "$tmp/kernel" commit -q -m base
+expect 2 "KERNEL_TREE=$tmp/none: no such directory" "KERNEL_TREE that does not exist" \
+	mk KERNEL_TREE="$tmp/none" apply
+expect 2 "is not the top of a git work tree" "KERNEL_TREE that is not a git work tree" \
+	mk KERNEL_TREE="$tmp/notgit" run ARCH=x86_64
+expect 2 "is not a kernel source tree" "KERNEL_TREE that is not a kernel tree" \
+	mk KERNEL_TREE="$tmp/notkernel" build ARCH=x86_64
+expect 2 "has no revision 'v7.3-rc7'" "KERNEL_TREE without v7.3-rc7 (no KERNEL_BASE)" \
+	mk KERNEL_TREE="$tmp/kernel" apply
+expect 2 "has no revision 'nosuch'" "KERNEL_TREE without KERNEL_BASE=nosuch" \
+	mk KERNEL_TREE="$tmp/kernel" KERNEL_BASE=nosuch check
+expect 2 "KERNEL_BASE=v7.3 is a revision of KERNEL_TREE=, which is not set" "KERNEL_BASE without KERNEL_TREE" \
+	mk KERNEL_BASE=v7.3 run ARCH=x86_64
+expect 2 "unknown test 'vma_rety'" "build-initramfs.sh with TESTS=vma_rety" \
+	env VMA_RETRY_CACHE=/dev/null/cache OUT=/dev/null/out TESTS=vma_rety "$R/scripts/build-initramfs.sh" x86_64
+expect 2 "unknown test 'vma_rety'" "run-qemu.sh with TESTS=vma_rety" \
+	env VMA_RETRY_CACHE=/dev/null/cache OUT=/dev/null/out TESTS=vma_rety "$R/scripts/run-qemu.sh" x86_64
+# (check.sh stops at once: out/ cannot be created)
+holds "make check ARCH=arm64 checks arm64 alone and says so" \
+	grep -q "checking arm64 only" <<<"$(mk check ARCH=arm64 2>&1 || true)"
+holds "make bisect-check ARCH=arm64 too" \
+	grep -q "^ARCH= ARCHES=arm64 .*scripts/bisect-check.sh" <<<"$(make -n -C "$R" bisect-check ARCH=arm64)"
+
+# Every script says how it is used (and does nothing else).
+says_usage() { local out; out=$("$1" --help 2>&1) && grep -q "^[Uu]sage:" <<<"$out"; }
+for f in "$R"/scripts/*.sh "$R"/scripts/*.py "$R"/scripts/tests/*.sh; do
+	[[ $f == */lib.sh ]] && continue
+	holds "${f#"$R/"} --help" says_usage "$f"
+done
+
+# A new arch in a scratch copy: one row and its fragment.
+cp -a "$R/configs" "$R/scripts" "$R/Makefile" "$tmp/"
+row=$(awk -F'|' '!/^#/ && NF { n = $1; gsub(/ /, "", n); if (n == "arm64") print }' "$R/configs/arches")
+sed -e 's/^arm64 /dummy /' -e 's/linux-arm-kernel@lists.infradead.org/dummy@lists.kernel.test/' \
+	-e 's/qemu-system-arm /qemu-system-dummy /' -e 's/gcc-aarch64-linux-gnu /gcc-dummy-linux-gnu /' \
+	<<<"$row" >>"$tmp/configs/arches"
+in_tmp() { VMA_RETRY_CACHE=$tmp/cache bash -c ". '$tmp/scripts/lib.sh'; $1"; }
+expect 3 "dummy has no config fragment configs/dummy.config" "a row without its fragment" \
+	in_tmp 'load_arch dummy'
+cp "$tmp/configs/arm64.config" "$tmp/configs/dummy.config"
+holds "a row with its fragment loads" in_tmp 'load_arch dummy'
+help_text=$(make -s -C "$tmp" help)
+holds "make help lists it" grep -q ' dummy' <<<"$help_text"
+# What make setup installs and make send Cc's, computed as those scripts do.
+pk=$(in_tmp 'arch_values A_QEMU_PKG')
+holds "its QEMU package is read" grep -qx qemu-system-dummy <<<"$pk"
+# What make setup would install, and whom make send Cc's, from the scratch copy.
+pkgs=$("$tmp/scripts/setup.sh" --print-packages)
+holds "setup.sh would install its QEMU package" grep -qx qemu-system-dummy <<<"$pkgs"
+holds "setup.sh would install its toolchain" grep -qx gcc-dummy-linux-gnu <<<"$pkgs"
+cp -a "$R/patches" "$tmp/"
+mkdir "$tmp/Documentation" && cp "$R/Documentation/cover-letter.txt" "$tmp/Documentation/"
+SEND_NAME="Input Tester" SEND_EMAIL=input@kernel.test "$tmp/scripts/send.sh" -o "$tmp/send" \
+	>"$tmp/send.log" 2>&1 || true
+holds "send.sh Cc's its list" grep -qx dummy@lists.kernel.test "$tmp/send/cc.txt"
+sed -i 's/^\(dummy .*|\)kasan softlockup |-$/\1kasan nosuch |-/' "$tmp/configs/arches"
+expect 3 "dummy: no config fragment configs/nosuch.config" "a debug fragment that does not exist" \
+	in_tmp 'load_arch dummy'
+sed -i 's/^\(dummy .*|\)kasan nosuch |-$/\1kasan | /' "$tmp/configs/arches"
+expect 3 "dummy: an empty debug or test debug column" "an empty test debug column" \
+	in_tmp 'load_arch dummy'
+sed -i 's/^\(dummy .*|\)qemu-system-dummy *|kasan | $/\1|kasan |-/' "$tmp/configs/arches"
+expect 3 "dummy: no QEMU package" "a row without a QEMU package" in_tmp 'load_arch dummy'
+# Other readers of the table would not see the scratch row's changes.
+others=$(grep -l 'configs/arches' "$R"/scripts/*.sh "$R"/scripts/tests/*.sh "$R"/scripts/*.py "$R/Makefile" 2>/dev/null |
+	grep -v -e '/lib.sh$' -e '/test-input.sh$' | xargs -r grep -lE "awk[^|]*configs/arches|< *\"?\\\$ARCH_TABLE" || true)
+holds "lib.sh is the one reader of configs/arches (others: ${others:-none})" test -z "$others"
+
+((fails == 0)) || { echo "test-input: $fails check(s) failed" >&2; exit 1; }
+echo "test-input: all checks hold" >&2
