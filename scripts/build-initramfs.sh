@@ -11,7 +11,8 @@ Usage: $0 [--src DIR] [--tag T] [--test-src DIR] [--regress yes|no] [--bench] [-
 
 Compiles selftests/init.c and every test of selftests/tests (TESTS=a,b: only
 those) whose sources exist in the kernel tree of the tests (--test-src,
-default --src) as static binaries with ARCH's guest compiler
+default --src; a source named project:PATH is PATH in this repository,
+compiled against that tree) as static binaries with ARCH's guest compiler
 (configs/arches), and packs them into
 \$VMA_RETRY_CACHE/build/initramfs-ARCH[-T].cpio (or --out FILE) with the
 kernel's gen_init_cpio. Prints the cpio path. A required test whose sources
@@ -130,22 +131,23 @@ while IFS='|' read -r name timeout req sources args; do
 	[[ $req == regress && $regress == 0 ]] && continue
 	read -r -a srcs <<<"$sources"
 	mapfile -t srcs < <(program_sources "$TEST_SRC" "${srcs[@]}")
-	missing=
+	paths=() missing=
 	for s in "${srcs[@]}"; do
-		[[ -f $TEST_SRC/$s ]] || missing+=" $s"
+		paths+=("$(source_path "$TEST_SRC" "$s")")
+		[[ -f ${paths[-1]} ]] || missing+=" $s"
 	done
 	if [[ -n $missing ]]; then
-		[[ $req == required ]] && die "$A_NAME: required test $name: missing in $TEST_SRC:$missing"
+		[[ $req == required ]] && die "$A_NAME: required test $name: missing (tree $TEST_SRC):$missing"
 		log "$A_NAME: skipping optional test $name (missing:$missing)"
 		continue
 	fi
-	compile_guest "$name" "${srcs[@]/#/$TEST_SRC/}"
+	compile_guest "$name" "${paths[@]}"
 	echo "$name $timeout $req $args" >>"$work/tests/list"
 done < <([[ -n $bench_only ]] || test_rows)
 echo "file /tests/list $work/tests/list 0644 0 0" >>"$spec"
 # An empty ext4 file system for the race stress's ext4 cases (its row in
 # selftests/tests passes --ext4-image /tests/empty.ext4), as large as their
-# null_blk device (DEV_MB in vma_retry_stress.c), made by the host's mke2fs
+# null_blk device (DEV_MB in selftests/vma_retry_stress.c), made by the host's mke2fs
 # and cut after its last 64 KiB that are not all zeroes: the program writes
 # only those onto the new device, which reads as zeroes elsewhere. 16 MiB
 # would be 16 MiB of initramfs; this is about 1.2 MiB.

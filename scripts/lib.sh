@@ -219,13 +219,14 @@ test_rows() {
 		print $1 "|" $2 "|" $3 "|" $4 "|" $5 }' "$VMA_RETRY_ROOT/selftests/tests"
 }
 
-# program_sources TREE MAIN [SOURCE...]: a test program's sources, relative
-# to TREE, one per line: its row's (the main file, then the others; a bare
-# name is in the main file's directory), then what the main file's
-# directory's Makefile links into every program there ("$(TEST_GEN_PROGS):
-# vm_util.c ...", the same for TEST_GEN_FILES) and into this one
-# ("$(OUTPUT)/NAME: uffd-common.c"): the program is linked as upstream
-# links it, from the Makefile of the tree under test.
+# program_sources TREE MAIN [SOURCE...]: a test program's sources, one per
+# line, relative to TREE or, named project:PATH, to this repository
+# (source_path resolves both): its row's (the main file, then the others; a
+# bare name is in the main file's directory), then, for a main file in
+# TREE, what its directory's Makefile links into every program there
+# ("$(TEST_GEN_PROGS): vm_util.c ...", the same for TEST_GEN_FILES) and
+# into this one ("$(OUTPUT)/NAME: uffd-common.c"): the program is linked as
+# upstream links it, from the Makefile of the tree under test.
 program_sources() {
 	local tree=$1 main=$2 dir s
 	shift 2
@@ -236,13 +237,21 @@ program_sources() {
 			[[ $s == */* ]] || s=$dir/$s
 			printf '%s\n' "$s"
 		done
-		if [[ -f $tree/$dir/Makefile ]]; then
+		if [[ $main != project:* && -f $tree/$dir/Makefile ]]; then
 			awk -v n="$(basename "$main" .c)" '
 				$1 == "$(TEST_GEN_PROGS):" || $1 == "$(TEST_GEN_FILES):" || $1 == "$(OUTPUT)/" n ":" {
 					for (i = 2; i <= NF; i++) if ($i ~ /^[^$]*\.c$/) print $i
 				}' "$tree/$dir/Makefile" | sed "s|^|$dir/|"
 		fi
 	} | awk '!seen[$0]++'
+}
+
+# source_path TREE SOURCE: the file of one of program_sources' lines.
+source_path() {
+	case $2 in
+	project:*) printf '%s\n' "$VMA_RETRY_ROOT/${2#project:}" ;;
+	*) printf '%s\n' "$1/$2" ;;
+	esac
 }
 
 # The names of the rows of selftests/tests of one kind (required, optional,

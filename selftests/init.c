@@ -531,6 +531,7 @@ int main(void)
 	do_mount("debugfs", "/sys/kernel/debug", "debugfs");
 	do_mount("tracefs", "/sys/kernel/tracing", "tracefs");
 	do_mount("configfs", "/sys/kernel/config", "configfs");
+	do_mount("cgroup2", "/sys/fs/cgroup", "cgroup2");
 	do_mount("tmpfs", "/tmp", "tmpfs");
 	fd = open("/dev/console", O_RDWR);
 	if (fd >= 0) {
