@@ -6,6 +6,9 @@ set -euo pipefail
 # shellcheck source=scripts/lib.sh
 . "$(dirname "$0")/lib.sh"
 
+# The posting: RFC v3 of the idea whose RFC and v2 are on linux-mm.
+SUBJECT_PREFIX="RFC PATCH v3"
+
 usage() {
 	cat <<EOF_USAGE
 Usage: $0 [--check] [-o DIR]
@@ -13,8 +16,10 @@ Usage: $0 [--check] [-o DIR]
 The series is edited as commits on branch '$SERIES_BRANCH' in
 \$VMA_RETRY_CACHE/src/applied (make apply makes it). This runs
 git format-patch on base..$SERIES_BRANCH with the cover letter text of
-Documentation/cover-letter.txt (first paragraph: subject) and writes
-patches/*.patch and patches/series (grouped by subsystem). With the pinned
+Documentation/cover-letter.txt (first paragraph: subject) and the subject
+prefix of this posting ([$SUBJECT_PREFIX nn/NN]) and writes
+patches/*.patch and patches/series (grouped by subsystem; a patch with a
+Fixes: trailer in a group of its own). With the pinned
 Debian tree the cover letter has no base-commit: line (its base is a
 synthetic commit, unknown upstream); with KERNEL_TREE= it ends with
 'base-commit: <sha of KERNEL_BASE>'.
@@ -59,6 +64,7 @@ GIT_COMMITTER_DATE=$(git -C "$wt" log -1 --format=%aI "$SERIES_BRANCH") \
 GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 git -C "$wt" -c "branch.$SERIES_BRANCH.description=$(cat "$VMA_RETRY_ROOT/Documentation/cover-letter.txt")" \
 	-c core.abbrev=12 -c diff.noprefix=false -c format.signoff=false \
 	format-patch -q --cover-letter --cover-from-description=subject \
+	--subject-prefix="$SUBJECT_PREFIX" \
 	"${base_arg[@]}" --zero-commit --no-signature -o "$tmp" "$base..$SERIES_BRANCH"
 
 # patches/series: the order of git am, grouped like PREEMPT_RT's series file,
@@ -68,7 +74,9 @@ GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 git -C "$wt" -c "branch.$SERIE
 group_of() { # PATCH-FILE
 	local files
 	files=$(sed -n 's|^diff --git a/\([^ ]*\) .*|\1|p' "$1")
-	if grep -q -e '^tools/testing/' -e '^mm/tests/' <<<"$files"; then
+	if grep -q '^Fixes: ' "$1"; then
+		echo "Fix of an existing bug (independent of the rest)"
+	elif grep -q -e '^tools/testing/' -e '^mm/tests/' <<<"$files"; then
 		echo "Tests: KUnit suite and kselftests"
 	elif ! grep -qv '^Documentation/' <<<"$files"; then
 		echo "Documentation"

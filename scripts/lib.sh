@@ -54,7 +54,8 @@ variant_label() { printf '%s\n' "$A_NAME${V_DEBUG:+-debug}${V_TAG:+-$V_TAG}"; }
 # the debug kernel.
 initramfs_base() { printf '%s\n' "$VMA_RETRY_CACHE/build/initramfs-$A_NAME${V_TAG:+-$V_TAG}"; }
 
-# The project identity: it signs off the patches and commits the base tree.
+# The project identity: the author of the committed patches (make send makes
+# the sender the author) and the committer of the base tree.
 VMA_RETRY_NAME="vma-retry project"
 VMA_RETRY_EMAIL="vma-retry@example.org"
 # A fixed date makes the base commit, and so every commit of the series

@@ -15,8 +15,11 @@ Usage: $0 [--help]
    patches/series: each must report 0 errors, 0 warnings and 0 checks, or
    every remaining item must be justified in patches/README by a line
      checkpatch: <patch file>: <TYPE>: <one-line reason>
-3. no Acked-by, Reviewed-by, Tested-by or Suggested-by trailers, and every
-   patch is signed off by the project identity ($VMA_RETRY_NAME).
+   The patches carry no Signed-off-by (only the human who sends them
+   certifies the DCO: make send adds the sender's), so checkpatch's
+   MISSING_SIGN_OFF is not reported.
+3. no Signed-off-by, Acked-by, Reviewed-by or Tested-by trailers (nobody
+   gave them; Suggested-by credits the originators of the idea).
 4. checkpatch --strict of the benchmark's hold patch (selftests/bench/):
    0 errors, 0 warnings, 0 checks; of its guest program: 0 errors.
 Exit status 1 on any finding.
@@ -41,7 +44,8 @@ if ((${#patches[@]})); then
 	for p in "${patches[@]}"; do
 		pf=patches/$p
 		[[ -f $pf ]] || { echo "lint: $p is in patches/series but not in patches/" >&2; rc=1; continue; }
-		out=$(cd "$tree" && ./scripts/checkpatch.pl --strict --terse --show-types "$VMA_RETRY_ROOT/$pf" 2>&1) || true
+		out=$(cd "$tree" && ./scripts/checkpatch.pl --strict --terse --show-types \
+			--ignore MISSING_SIGN_OFF "$VMA_RETRY_ROOT/$pf" 2>&1) || true
 		while IFS= read -r line; do
 			[[ $line =~ :[[:space:]](ERROR|WARNING|CHECK):([A-Z_]+): ]] || continue
 			type=${BASH_REMATCH[2]}
@@ -50,12 +54,10 @@ if ((${#patches[@]})); then
 				rc=1
 			fi
 		done <<<"$out"
-		if grep -Eiq '^(Acked|Reviewed|Tested|Suggested)-by:' "$pf"; then
-			echo "lint: $p carries an Acked/Reviewed/Tested/Suggested-by trailer" >&2
+		if grep -Eiq '^(Signed-off|Acked|Reviewed|Tested)-by:' "$pf"; then
+			echo "lint: $p carries a Signed-off/Acked/Reviewed/Tested-by trailer" >&2
 			rc=1
 		fi
-		grep -q "^Signed-off-by: $VMA_RETRY_NAME <$VMA_RETRY_EMAIL>" "$pf" ||
-			{ echo "lint: $p is not signed off by $VMA_RETRY_NAME <$VMA_RETRY_EMAIL>" >&2; rc=1; }
 	done
 	log "checkpatch --strict: ${#patches[@]} patch(es) checked"
 fi
