@@ -392,6 +392,67 @@ guest_headers() {
 	: >"$2/gen/local_config.h_gen"
 }
 
+# ---- the regression guard's baselines (selftests/regress/README) ----------
+# A baseline is a recorded fact about one kernel: the base commit the series
+# applies onto, built with the test kernel's config fragments, running the
+# regress rows of selftests/tests. Its first line names that key, and a
+# guard only compares against a baseline whose key is the run's:
+#   # regress baseline: arch=ARCH base=COMMIT config=HASH
+# The pinned base's are committed (selftests/regress/ARCH); any other base's
+# (KERNEL_TREE= with KERNEL_BASE=) are recorded into the cache, in
+# $VMA_RETRY_CACHE/regress/COMMIT-HASH/ARCH.
+
+# The loaded arch's config hash: its test kernel's fragments as
+# build-kernel.sh merges them (comments and blank lines dropped; the
+# kunitconfig is the tree's, so the base commit covers it) and the regress
+# rows of selftests/tests, in a 16-digit sha256.
+regress_config_hash() {
+	{
+		grep -hv '^#' "$VMA_RETRY_ROOT/configs/common.config" "$VMA_RETRY_ROOT/configs/$A_NAME.config" \
+			"${A_TEST_DEBUG_FRAGS[@]}" | grep -v '^$' | awk '!seen[$0]++'
+		echo '--'
+		test_rows | awk -F'|' '$3 == "regress"'
+	} | sha256sum | cut -c1-16
+}
+# The commit of the base that the series is applied onto (kernel_tree's
+# base_rev), or nothing when that tree or revision is missing.
+regress_base_commit() {
+	local tree
+	tree=$(kernel_tree) || return 0
+	git -C "$tree" rev-parse -q --verify "$(base_rev)^{commit}" 2>/dev/null || true
+}
+# regress_header COMMIT: the key line of the loaded arch's baseline.
+regress_header() {
+	printf '# regress baseline: arch=%s base=%s config=%s\n' "$A_NAME" "$1" "$(regress_config_hash)"
+}
+regress_committed() { printf '%s\n' "$VMA_RETRY_ROOT/selftests/regress/$A_NAME"; }
+# regress_cache_file COMMIT: where another base's baseline is recorded.
+regress_cache_file() {
+	printf '%s\n' "$VMA_RETRY_CACHE/regress/$1-$(regress_config_hash)/$A_NAME"
+}
+# Does the loaded arch take part in the guard? (It has a committed baseline.)
+regress_guarded() { [[ -f $(regress_committed) ]]; }
+# regress_lookup COMMIT: the loaded arch's baseline for that base and
+# today's config into REGRESS_FILE: the committed file if its key matches,
+# else the cache's if its key matches. None: return 1, REGRESS_FILE empty
+# and the reason in REGRESS_WHY.
+regress_lookup() {
+	local want f
+	want=$(regress_header "$1")
+	REGRESS_FILE='' REGRESS_WHY=''
+	for f in "$(regress_committed)" "$(regress_cache_file "$1")"; do
+		if [[ -f $f && $(head -n 1 "$f") == "$want" ]]; then
+			REGRESS_FILE=$f
+			return 0
+		fi
+	done
+	f=$(regress_committed)
+	REGRESS_WHY="no baseline for ${want#'# regress baseline: '} (neither in the cache nor $(regress_relpath "$f"), which is for $(
+		sed -n '1s/^# regress baseline: //p' "$f" 2>/dev/null | grep . || echo 'no key: recorded before baselines were keyed'))"
+	return 1
+}
+regress_relpath() { printf '%s\n' "${1#"$VMA_RETRY_ROOT/"}"; }
+
 # result_counts FILE: run-qemu.sh's result file (out/ARCH.result.json) as
 # one line: verdict; KUnit, selftests and regress pass fail skip; splats.
 result_counts() {
