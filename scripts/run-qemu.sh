@@ -59,8 +59,11 @@ $VARIANT_USAGE
   --initrd F     with this initramfs (default: scripts/build-initramfs.sh's,
                  \$VMA_RETRY_CACHE/build/initramfs-ARCH[-TAG].cpio)
   --log F        save the console log as F (default: OUT/ARCH[-debug][-TAG].log)
-  --baseline F   the regression guard's baseline (default:
-                 selftests/regress/ARCH; a missing file: the arch has none)
+  --baseline F   the regression guard's baseline (default: the one whose key
+                 is the tree's: its base commit and today's config, from
+                 selftests/regress/ARCH or \$VMA_RETRY_CACHE/regress/, see
+                 scripts/regress-baseline.sh; with --rejudge,
+                 selftests/regress/ARCH as it is; a missing file: none)
 
 Exit status: 0 pass, 1 test failure (a failed test; a required test that
 skipped, ran zero cases or all of whose cases skipped; a plan that does not
@@ -120,6 +123,21 @@ result=$OUT/$label.result.json
 # (a --boot-only run judges and counts nothing: it leaves the judged run's
 # result alone, as make check's bench gate boots x86_64 after its run)
 [[ -n $boot_only ]] || rm -f "$result"
+# The guard compares with the baseline of the base this tree is on, in
+# today's config, or with none (the judge then fails a run with regress rows).
+baseline=${opt_baseline:-$(regress_committed)}
+if [[ -z $opt_baseline && -z $rejudge && -z $boot_only && $V_TAG != base ]] && regress_guarded; then
+	commit=$(regress_base_commit)
+	[[ -n $commit ]] || die "base revision '$(base_rev)' not found in $(kernel_tree)"
+	git -C "$SRC" merge-base --is-ancestor "$commit" HEAD 2>/dev/null ||
+		die "$SRC is not on the base $(base_rev) ($commit) of $(kernel_tree): make apply"
+	if regress_lookup "$commit"; then
+		baseline=$REGRESS_FILE
+	else
+		baseline=$(regress_cache_file "$commit")
+		[[ -n $no_regress_rows ]] || log "$label: regress: $REGRESS_WHY"
+	fi
+fi
 if [[ -n $rejudge ]]; then
 	[[ -f $rejudge ]] || die "--rejudge: no log file $rejudge"
 	logf=$(realpath "$rejudge")
@@ -189,7 +207,7 @@ secs=$((SECONDS - t0))
 judge=("$VMA_RETRY_ROOT/scripts/judge-log.py" --arch="$A_NAME" --label="$label" --log="$logf"
 	--out="$OUT" --seconds="$secs" --qemu-status="$rc" --timeout="$timeout" --t0="$_vr_t0")
 [[ -z $boot_only ]] || exec "${judge[@]}" --boot-only
-judge+=(--baseline="${opt_baseline:-$VMA_RETRY_ROOT/selftests/regress/$A_NAME}"
+judge+=(--baseline="$baseline"
 	--required="$(tests_of_kind required | paste -sd' ')"
 	--regress="$(tests_of_kind regress | paste -sd' ')"
 	--tests="${TESTS:-}" --build-tag="$V_TAG"
