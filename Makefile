@@ -27,7 +27,9 @@ help:
 	@echo '  make kunit ARCH=a  kunit.py run with the suite'"'"'s kunitconfig and our toolchain'
 	@echo '  make bisect-check  build the touched objects at every patch on every arch (or ARCH=/ARCHES=)'
 	@echo '  make regress-baseline ARCH=a  record the base kernel'"'"'s results of the upstream'
-	@echo '                     mm selftests that make check compares (selftests/regress/)'
+	@echo '                     mm selftests that make check compares (selftests/regress/;'
+	@echo '                     KERNEL_TREE=: its base'"'"'s, into the cache; make run and check'
+	@echo '                     record those on demand)'
 	@echo '  make stress ARCH=a the debug kernel (lockdep, DEBUG_VM, KASAN where supported)'
 	@echo '                     with every test: KUnit, vma_retry, the race stress, regress'
 	@echo '  make bench ARCH=a  benchmark: base vs series vs holding the VMA lock across I/O,'
@@ -103,6 +105,7 @@ initramfs: need-arch
 
 run: need-arch
 	$(S)/apply-series.sh
+	$(S)/regress-baseline.sh --if-missing $(ARCH)
 	$(S)/build-kernel.sh $(if $(DEBUG),--debug) $(ARCH) >/dev/null
 	$(S)/build-initramfs.sh $(ARCH) >/dev/null
 	TESTS=$(TESTS) INTERACTIVE=$(INTERACTIVE) $(S)/run-qemu.sh $(if $(DEBUG),--debug) $(ARCH)
@@ -119,6 +122,7 @@ regress-baseline: need-arch
 
 stress: need-arch
 	$(S)/apply-series.sh
+	$(S)/regress-baseline.sh --if-missing $(ARCH)
 	$(S)/build-kernel.sh --debug $(ARCH) >/dev/null
 	$(S)/build-initramfs.sh $(ARCH) >/dev/null
 	TESTS=$(TESTS) $(S)/run-qemu.sh --debug $(ARCH)

@@ -134,6 +134,11 @@ else
 fi
 
 declare -A result
+# The regression guard's baselines of KERNEL_TREE's base: recorded on
+# demand (a base kernel build and boot per arch, once), before any boot.
+for a in "${arches[@]}"; do
+	stage "$a: regress baseline" "$VMA_RETRY_ROOT/scripts/regress-baseline.sh" --if-missing "$a" || note $EXIT_INFRA
+done
 # An arch's boot runs in the background while the next arch's kernel and
 # initramfs build: a TCG guest keeps about one of the two CPUs busy (the
 # x86_64 base kernel's regress boot: 46 s of CPU in 46 s), and the build
