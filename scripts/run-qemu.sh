@@ -133,6 +133,7 @@ if [[ -z $opt_baseline && -z $rejudge && -z $boot_only && $V_TAG != base ]] && r
 		die "$SRC is not on the base $(base_rev) ($commit) of $(kernel_tree): make apply"
 	if regress_lookup "$commit"; then
 		baseline=$REGRESS_FILE
+		log "$label: regress baseline $(regress_relpath "$baseline")"
 	else
 		baseline=$(regress_cache_file "$commit")
 		[[ -n $no_regress_rows ]] || log "$label: regress: $REGRESS_WHY"
