@@ -135,7 +135,10 @@ if [[ -z $opt_baseline && -z $rejudge && -z $boot_only && $V_TAG != base ]] && r
 		baseline=$REGRESS_FILE
 		log "$label: regress baseline $(regress_relpath "$baseline")"
 	else
+		# (the judge names where it would be; a file there has another key)
 		baseline=$(regress_cache_file "$commit")
+		[[ ! -e $baseline ]] || baseline=$OUT/$label.no-baseline
+		rm -f "$OUT/$label.no-baseline"
 		[[ -n $no_regress_rows ]] || log "$label: regress: $REGRESS_WHY"
 	fi
 fi
