@@ -16,7 +16,8 @@ small logs), the test of bad input and of the arch table
 (scripts/tests/test-refuse.sh, on scratch repositories), the test of make send
 (scripts/tests/send-check.sh: refusals, sign-off and trailers, recipients,
 In-Reply-To, into a temporary
-directory): input alone, then the others side by side and beside make
+directory), the test of the regression guard's keying
+(scripts/tests/regress-key.sh): input alone, then the others side by side and beside make
 apply; then the drift check (patches/ = export of the applied branch), the
 bisect check (--skip-bisect, make check SKIP_BISECT=1, skips it: it is then
 reported as skipped, in the table and the count), then for every arch of
@@ -32,7 +33,7 @@ required and optional programs and the regress cases, as run-qemu.sh counts
 them (its --help; a regress case that skipped on both kernels is skipped,
 init's self-check and the "(exit)" lines are not cases), one failure for an
 arch that failed without a failed case, and the lint, judge, input, refuse,
-send, drift, ci (scripts/tests/test-ci.sh: the CI matrices), bisect and
+send, regress-key, drift, ci (scripts/tests/test-ci.sh: the CI matrices), bisect and
 bench gates (one case each; a skipped gate is counted as skipped). The
 same cases, in JUnit: out/check.junit.xml (scripts/check-junit.py --help).
 Bad variables (scripts/check-input.sh) are refused first, exit 2.
@@ -114,6 +115,7 @@ gate_bg lint "$VMA_RETRY_ROOT/scripts/lint.sh"
 gate_bg judge "$VMA_RETRY_ROOT/scripts/tests/test-judge.sh"
 gate_bg refuse "$VMA_RETRY_ROOT/scripts/tests/test-refuse.sh"
 gate_bg send "$VMA_RETRY_ROOT/scripts/tests/send-check.sh"
+gate_bg regress-key "$VMA_RETRY_ROOT/scripts/tests/regress-key.sh"
 apply_rc=0
 stage "apply the series" "$VMA_RETRY_ROOT/scripts/apply-series.sh" || apply_rc=$?
 gates_wait
