@@ -128,7 +128,8 @@ run() {
 	rc=0
 	env "${envs[@]}" "$R/scripts/$1" "${@:2}" >"$tmp/$name.out" 2>&1 || rc=$?
 }
-has() { grep -qF -- "$2" "$tmp/$1.out" || { fail "$1: no \"$2\" in its output:"; tail -n 5 "$tmp/$1.out" >&2; return 1; }; }
+# has NAME TEXT: TEXT is in the output of run NAME (else its last lines)
+has() { grep -qF -- "$2" "$tmp/$1.out" || { tail -n 5 "$tmp/$1.out" >&2; return 1; }; }
 verdict() { # verdict NAME RC TEXT: exit status and a part of the summary line
 	checks=$((checks + 1))
 	local sum
