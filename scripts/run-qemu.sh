@@ -69,7 +69,8 @@ Exit status: 0 pass, 1 test failure (a failed test; a required test that
 skipped, ran zero cases or all of whose cases skipped; a plan that does not
 match a program's results; a missing KUnit suite; missing regress results; a
 splat), 3 infrastructure failure (timeout, boot failure, no or incomplete
-KTAP, no KUnit output); the last console lines are shown on failure.
+KTAP, no KUnit output); the last console lines are shown on failure. 2
+before any boot: bad input, or a tree that is not on KERNEL_BASE.
 
 Environment:
   TESTS=a,b      run only these programs of selftests/tests
@@ -128,9 +129,9 @@ result=$OUT/$label.result.json
 baseline=${opt_baseline:-$(regress_committed)}
 if [[ -z $opt_baseline && -z $rejudge && -z $boot_only && $V_TAG != base ]] && regress_guarded; then
 	commit=$(regress_base_commit)
-	[[ -n $commit ]] || die "base revision '$(base_rev)' not found in $(kernel_tree)"
+	[[ -n $commit ]] || usage_error "base revision '$(base_rev)' not found in $(kernel_tree) (set KERNEL_BASE=)"
 	git -C "$SRC" merge-base --is-ancestor "$commit" HEAD 2>/dev/null ||
-		die "$SRC is not on the base $(base_rev) ($commit) of $(kernel_tree): make apply"
+		usage_error "$SRC is not on the base $(base_rev) ($commit) of $(kernel_tree): make apply"
 	if regress_lookup "$commit"; then
 		baseline=$REGRESS_FILE
 		log "$label: regress baseline $(regress_relpath "$baseline")"
