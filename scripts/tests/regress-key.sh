@@ -13,7 +13,7 @@ Usage: $0
 Runs the real scripts/regress-baseline.sh and scripts/run-qemu.sh from a
 copy of this checkout in a temporary directory, with stubs for the kernel
 and initramfs builds and a fake qemu-system-x86_64 that prints a console log
-(scripts/fixtures/x86_64.log, or it with one regress case changed), on two
+(scripts/tests/fixtures/x86_64.log, or it with one regress case changed), on two
 scratch kernel repositories: the pinned base (in a scratch cache) and a
 KERNEL_TREE with another base. Checks that
   - the pinned base's baseline goes to selftests/regress/x86_64, headed by
@@ -77,7 +77,7 @@ cat >"$tmp/bin/qemu-system-x86_64" <<'EOF'
 cat "$FAKE_LOG"
 EOF
 chmod +x "$R"/scripts/build-*.sh "$tmp/bin/qemu-system-x86_64"
-fixture=$VMA_RETRY_ROOT/scripts/fixtures/x86_64.log
+fixture=$VMA_RETRY_ROOT/scripts/tests/fixtures/x86_64.log
 cp "$fixture" "$tmp/same.log"
 awk '/^    ok 1 mremap_dontunmap_simple$/ { $0 = "    not ok 1 mremap_dontunmap_simple" } 1' \
 	"$fixture" >"$tmp/changed.log"
