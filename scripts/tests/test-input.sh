@@ -65,6 +65,10 @@ expect() {
 	fi
 }
 
+# The commands below set the variables each check is about: none may come
+# from the caller (make check ARCH=a runs this with ARCHES=a).
+unset ARCH ARCHES TESTS DEBUG INTERACTIVE JOBS BOOTS TIMEOUT HOLD_PATCH BENCH_QUICK \
+	BUILD_ONLY SKIP_BISECT FORCE DRY_RUN KERNEL_TREE KERNEL_BASE
 R=$VMA_RETRY_ROOT
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
