@@ -74,7 +74,8 @@ fi
 
 ccache_env "$SRC"
 export KBUILD_BUILD_TIMESTAMP="$VMA_RETRY_DATE" KBUILD_BUILD_USER=vma-retry KBUILD_BUILD_HOST=qemu
-kmake=(make -s -C "$SRC" O="$O" "${A_MAKE[@]}" CC="ccache $A_CC" HOSTCC="ccache gcc")
+kmake=(make -s -C "$SRC" O="$O" "${A_MAKE[@]}" CC="$VMA_RETRY_ROOT/scripts/cc-cache.sh $A_CC"
+	HOSTCC="$VMA_RETRY_ROOT/scripts/cc-cache.sh gcc")
 
 # Configure: the fragments become KCONFIG_ALLCONFIG for allnoconfig.
 # (a line in two fragments once: DEBUG=1 repeats the test debug options)

@@ -200,7 +200,8 @@ new_worktree() { # DIR REPO REV [DIFF-SHA]
 	stage "creating worktree $1" git -C "$2" worktree add -q -f --detach "$1" "$3"
 }
 
-# ccache for kernel builds in the tree SRC. Depend mode: on a miss ccache
+# ccache for kernel builds in the tree SRC (through scripts/cc-cache.sh,
+# which keeps sources with .incbin out of it). Depend mode: on a miss ccache
 # takes the dependencies from the compiler's own -MMD output, which Kbuild
 # always asks for, instead of running the preprocessor a second time. An
 # x86_64 test kernel with an empty cache, alone on 2 cores: 381 s in

@@ -40,15 +40,9 @@ EOF_USAGE
 }
 case ${1:-} in -h | --help) usage; exit 0 ;; "") ;; *) usage_error "unexpected argument '$1'" ;; esac
 
-fails=0
-bad() { printf 'test-input: FAIL: %s\n' "$*" >&2; fails=$((fails + 1)); }
-ok() { printf 'test-input: ok: %s\n' "$*" >&2; }
-# holds DESCRIPTION COMMAND...: COMMAND succeeds.
-holds() {
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else bad "not so: $what"; fi
-}
+CHECKS_NAME=test-input
+# shellcheck source=scripts/tests/lib-checks.sh
+. "$(dirname "$0")/lib-checks.sh"
 
 # expect CODE PATTERN DESCRIPTION COMMAND...: COMMAND exits CODE, within a
 # second, its stderr matches PATTERN and has no stage's log line ([  Ns]).
@@ -71,6 +65,10 @@ expect() {
 	fi
 }
 
+# The commands below set the variables each check is about: none may come
+# from the caller (make check ARCH=a runs this with ARCHES=a).
+unset ARCH ARCHES TESTS DEBUG INTERACTIVE JOBS BOOTS TIMEOUT HOLD_PATCH BENCH_QUICK \
+	BUILD_ONLY SKIP_BISECT FORCE DRY_RUN KERNEL_TREE KERNEL_BASE
 R=$VMA_RETRY_ROOT
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -141,7 +139,7 @@ holds "make bisect-check ARCH=arm64 too" \
 # Every script says how it is used (and does nothing else).
 says_usage() { local out; out=$("$1" --help 2>&1) && grep -q "^[Uu]sage:" <<<"$out"; }
 for f in "$R"/scripts/*.sh "$R"/scripts/*.py "$R"/scripts/tests/*.sh; do
-	[[ $f == */lib.sh ]] && continue
+	[[ $f == */lib.sh || $f == */lib-checks.sh ]] && continue
 	holds "${f#"$R/"} --help" says_usage "$f"
 done
 
@@ -183,5 +181,5 @@ others=$(grep -l 'configs/arches' "$R"/scripts/*.sh "$R"/scripts/tests/*.sh "$R"
 	grep -v -e '/lib.sh$' -e '/test-input.sh$' | xargs -r grep -lE "awk[^|]*configs/arches|< *\"?\\\$ARCH_TABLE" || true)
 holds "lib.sh is the one reader of configs/arches (others: ${others:-none})" test -z "$others"
 
-((fails == 0)) || { echo "test-input: $fails check(s) failed" >&2; exit 1; }
+checks_done
 echo "test-input: all checks hold" >&2

@@ -34,14 +34,9 @@ EOF_USAGE
 }
 case ${1:-} in -h | --help) usage; exit 0 ;; "") ;; *) usage_error "unexpected argument '$1'" ;; esac
 
-fails=0
-bad() { printf 'test-refuse: FAIL: %s\n' "$*" >&2; fails=$((fails + 1)); }
-ok() { printf 'test-refuse: ok: %s\n' "$*" >&2; }
-holds() { # DESCRIPTION COMMAND...: COMMAND succeeds
-	local what=$1
-	shift
-	if "$@"; then ok "$what"; else bad "not so: $what"; fi
-}
+CHECKS_NAME=test-refuse
+# shellcheck source=scripts/tests/lib-checks.sh
+. "$(dirname "$0")/lib-checks.sh"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -229,5 +224,5 @@ holds "the user's checkout of it is untouched" user_checkout_intact "$C" "$(head
 apply 0 "and back (the branch left in the first tree is the one this script made)"
 holds "the user's checkout of the first tree is untouched" user_checkout_intact "$A" "$main_a"
 
-((fails == 0)) || { echo "test-refuse: $fails check(s) failed" >&2; exit 1; }
+checks_done
 echo "test-refuse: all checks hold" >&2
