@@ -33,7 +33,7 @@ gate "input"):
     setup.sh --print-packages lists, the lists in the Cc's of a send.sh run
     with a throwaway identity) with no other file touched
     but its config fragment; a row without its fragment, with a debug
-    fragment that does not exist, an empty test debug column or without a
+    fragment that does not exist, an empty test column or without a
     QEMU package is an error naming the row.
 Exit status: 0 all hold, 1 one does not (each is printed).
 EOF_USAGE
@@ -172,7 +172,7 @@ sed -i 's/^\(dummy .*|\)kasan softlockup |-$/\1kasan nosuch |-/' "$tmp/configs/a
 expect 3 "dummy: no config fragment configs/nosuch.config" "a debug fragment that does not exist" \
 	in_tmp 'load_arch dummy'
 sed -i 's/^\(dummy .*|\)kasan nosuch |-$/\1kasan | /' "$tmp/configs/arches"
-expect 3 "dummy: an empty debug or test debug column" "an empty test debug column" \
+expect 3 "dummy: an empty debug or test column" "an empty test column" \
 	in_tmp 'load_arch dummy'
 sed -i 's/^\(dummy .*|\)qemu-system-dummy *|kasan | $/\1|kasan |-/' "$tmp/configs/arches"
 expect 3 "dummy: no QEMU package" "a row without a QEMU package" in_tmp 'load_arch dummy'
