@@ -46,17 +46,25 @@ check() { # check DESCRIPTION COMMAND...: the command must succeed
 # ---- a copy of the checkout, whose builds are stubs ---------------------------
 R=$tmp/checkout
 rsync -a --exclude /out --exclude /.git "$VMA_RETRY_ROOT/" "$R/"
-cat >"$R/scripts/build-kernel.sh" <<'EOF'
+fixture=$VMA_RETRY_ROOT/scripts/tests/fixtures/x86_64.log
+# The build ID of the kernel that printed the fixture: the stub's vmlinux
+# has it, so that run-qemu.sh's check of the booted kernel passes.
+bid=$(sed -n 's/^# vma-retry-init: kernel build-id \([0-9a-f]*\)$/\1/p' "$fixture")
+[[ -n $bid ]] || { echo "regress-key: the fixture has no build-id line" >&2; exit 1; }
+echo 'int main(void) { return 0; }' >"$tmp/vmlinux.c"
+cat >"$R/scripts/build-kernel.sh" <<EOF
 #!/usr/bin/env bash
-# stub: an empty kernel image where build-kernel.sh puts it
+# stub: an empty kernel image where build-kernel.sh puts it, and a vmlinux
+# with the fixture's build ID
 set -euo pipefail
-. "$(dirname "$0")/lib.sh"
-while variant_opt "$@"; do shift "$VSHIFT"; done
-load_arch "$1"
-image=$(build_dir "$(variant_label)")/$A_IMAGE
-mkdir -p "$(dirname "$image")"
-: >"$image"
-printf '%s\n' "$image"
+. "\$(dirname "\$0")/lib.sh"
+while variant_opt "\$@"; do shift "\$VSHIFT"; done
+load_arch "\$1"
+image=\$(build_dir "\$(variant_label)")/\$A_IMAGE
+mkdir -p "\$(dirname "\$image")"
+: >"\$image"
+gcc -Wl,--build-id=0x$bid -o "\$(build_dir "\$(variant_label)")/vmlinux" "$tmp/vmlinux.c"
+printf '%s\\n' "\$image"
 EOF
 cat >"$R/scripts/build-initramfs.sh" <<'EOF'
 #!/usr/bin/env bash
@@ -77,7 +85,6 @@ cat >"$tmp/bin/qemu-system-x86_64" <<'EOF'
 cat "$FAKE_LOG"
 EOF
 chmod +x "$R"/scripts/build-*.sh "$tmp/bin/qemu-system-x86_64"
-fixture=$VMA_RETRY_ROOT/scripts/tests/fixtures/x86_64.log
 cp "$fixture" "$tmp/same.log"
 awk '/^    ok 1 mremap_dontunmap_simple$/ { $0 = "    not ok 1 mremap_dontunmap_simple" } 1' \
 	"$fixture" >"$tmp/changed.log"
@@ -146,7 +153,8 @@ boot() { # boot NAME LOG APPLIED [VAR=VALUE...]: run-qemu.sh on the fake QEMU
 	last=$name
 	rm -f "$OUT"/x86_64.*
 	run "$name" FAKE_LOG="$tmp/$log.log" TESTS=$three "$@" -- run-qemu.sh --src "$src" \
-		--kernel "$tmp/bin/qemu-system-x86_64" --initrd "$fixture" x86_64
+		--kernel "$tmp/bin/qemu-system-x86_64" --build-id "$bid" \
+		--initrd "$fixture" x86_64
 }
 
 # ---- the pinned base ------------------------------------------------------------

@@ -371,7 +371,9 @@ boot_only_is nobid 3 "the guest init printed no build-id line"
 fake_boot() { # fake_boot VMLINUX-BUILD-ID WANT-EXIT TEXT [OPTION...]
 	local id=$1 want=$2 text=$3 rc=0 cache=$tmp/cache sum
 	shift 3
-	mkdir -p "$cache/build/x86_64/arch/x86/boot" "$tmp/bin"
+	mkdir -p "$cache/build/x86_64/arch/x86/boot" "$cache/src" "$tmp/bin"
+	# (the base tree, whose base commit run-qemu.sh looks up in the cache)
+	ln -sfn "$tree" "$cache/src/${tree##*/}"
 	: >"$cache/build/x86_64/arch/x86/boot/bzImage"
 	: >"$cache/build/initramfs-x86_64.cpio"
 	echo 'int main(void) { return 0; }' >"$tmp/vmlinux.c"
