@@ -423,6 +423,9 @@ expect rgmissing 1 "regress 5/7/0" x86_64
 doctor rgchanged '/^    ok 1 mremap_dontunmap_simple$/ { $0 = "    not ok 1 mremap_dontunmap_simple" } 1'
 expect rgchanged 1 "regress 10/1/1" x86_64
 case_is regress mremap_dontunmap_simple failure
+# an XFAIL is ok: the program says the case may pass or fail
+doctor rgxfail '/^    ok 1 mremap_dontunmap_simple$/ { $0 = "    ok 1 # XFAIL mremap_dontunmap_simple" } 1'
+expect rgxfail 0 "regress 11/0/1" x86_64
 expect norgr2 0 "pass   kunit 21/0/0  selftests 24/0/0  regress 0/0/0" x86_64 TESTS= --no-regress-rows
 expect nokunit 0 "pass   kunit 0/0/0  selftests 12/0/0  regress 0/0/0" x86_64 --tag base
 
