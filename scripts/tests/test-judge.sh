@@ -68,7 +68,8 @@ fixture=$VMA_RETRY_ROOT/scripts/tests/fixtures/x86_64.log
 three=vma_retry,mremap_dontunmap,process_madv
 # The build ID of the fixture's build-id line (fixtures/README); every
 # judged log is given it, as run-qemu.sh gives a boot its vmlinux's.
-bid=6dffd2acc2ab6d3c9c7a053f0fb32256157e4187
+bid=$(sed -n 's/^# vma-retry-init: kernel build-id \([0-9a-f]*\)$/\1/p' "$fixture")
+[[ -n $bid ]] || die "$fixture has no build-id line"
 bidopt=(--build-id "$bid")
 tree=$(kernel_tree)
 [[ -f $tree/tools/testing/kunit/kunit.py ]] || "$VMA_RETRY_ROOT/scripts/base-tree.sh" >&2
@@ -371,16 +372,17 @@ boot_only_is nobid 3 "the guest init printed no build-id line"
 # fixture, of a build tree (in a cache of its own) whose vmlinux has the
 # fixture's build ID (ld --build-id=0xHEX); then the vmlinux is another
 # kernel's (a rebuild whose new kernel did not reach the image): infra.
+cache=$tmp/cache
+mkdir -p "$cache/build/x86_64/arch/x86/boot" "$tmp/bin"
+: >"$cache/build/x86_64/arch/x86/boot/bzImage"
+: >"$cache/build/initramfs-x86_64.cpio"
+echo 'int main(void) { return 0; }' >"$tmp/vmlinux.c"
+printf '#!/bin/sh\nexec cat "%s"\n' "$fixture" >"$tmp/bin/qemu-system-x86_64"
+chmod +x "$tmp/bin/qemu-system-x86_64"
 fake_boot() { # fake_boot VMLINUX-BUILD-ID WANT-EXIT TEXT [OPTION...]
-	local id=$1 want=$2 text=$3 rc=0 cache=$tmp/cache sum
+	local id=$1 want=$2 text=$3 rc=0 sum
 	shift 3
-	mkdir -p "$cache/build/x86_64/arch/x86/boot" "$tmp/bin"
-	: >"$cache/build/x86_64/arch/x86/boot/bzImage"
-	: >"$cache/build/initramfs-x86_64.cpio"
-	echo 'int main(void) { return 0; }' >"$tmp/vmlinux.c"
 	gcc -Wl,--build-id="0x$id" -o "$cache/build/x86_64/vmlinux" "$tmp/vmlinux.c"
-	printf '#!/bin/sh\nexec cat "%s"\n' "$fixture" >"$tmp/bin/qemu-system-x86_64"
-	chmod +x "$tmp/bin/qemu-system-x86_64"
 	rm -rf "$tmp/out"
 	env -u TESTS -u KUNIT_SUITE -u APPEND -u INTERACTIVE TESTS=$three PATH="$tmp/bin:$PATH" \
 		VMA_RETRY_CACHE="$cache" OUT="$tmp/out" TIMEOUT=60 \
