@@ -35,7 +35,8 @@ init's self-check and the "(exit)" lines are not cases), one failure for an
 arch that failed without a failed case, and the lint, judge, input, refuse,
 send, regress-key, drift, ci (scripts/tests/test-ci.sh: the CI matrices), bisect and
 bench gates (one case each; a skipped gate is counted as skipped). The
-same cases, in JUnit: out/check.junit.xml (scripts/check-junit.py --help).
+same cases, in JUnit: out/check.junit.xml; both are made by
+scripts/check-junit.py (its --help), the one place cases are counted.
 Bad variables (scripts/check-input.sh) are refused first, exit 2.
 Exit status: 0 pass, 1 test failure, 2 bad input, 3 infrastructure failure.
 EOF_USAGE
@@ -61,13 +62,9 @@ export OUT
 mkdir -p "$OUT"
 rm -f "$OUT"/*.summary "$OUT"/*.result.json
 worst=0
-gates_pass=0 gates_fail=0 gates_skip=0
-gate_result() { # gate_result NAME RC: count a gate (one test case)
+gate_result() { # gate_result NAME RC: record a gate (one test case)
 	printf '%s %s\n' "$1" "$2" >>"$OUT/gates.rc"   # (for scripts/check-junit.py)
-	if (($2 == 0)); then
-		gates_pass=$((gates_pass + 1))
-	else
-		gates_fail=$((gates_fail + 1))
+	if (($2 != 0)); then
 		note $EXIT_TESTFAIL
 		printf '%-10s %-6s\n' "$1" fail >>"$OUT/gates.summary"
 	fi
@@ -128,7 +125,6 @@ gate ci "$VMA_RETRY_ROOT/scripts/tests/test-ci.sh" || true
 # the walk left off (scripts/bisect-check.sh).
 if [[ -n $skip_bisect ]]; then
 	log "bisect check skipped (--skip-bisect, SKIP_BISECT=1): counted as skipped"
-	gates_skip=$((gates_skip + 1))
 	printf '%-10s %-6s SKIP_BISECT=1\n' bisect skip >>"$OUT/gates.summary"
 	printf 'bisect skip\n' >>"$OUT/gates.rc"
 else
@@ -186,32 +182,21 @@ fi
 
 echo
 echo "arch       result kunit p/f/s  selftests p/f/s  regress p/f/s  splats  boot"
-pass=$gates_pass failed=$gates_fail skipped=$gates_skip
 [[ -f $OUT/gates.summary ]] && cat "$OUT/gates.summary"
+junit_args=()
 for a in "${arches[@]}"; do
 	cat "$OUT/$a.summary"
-	# Test cases, as run-qemu.sh counts them (see its --help): KUnit cases,
-	# the cases of the required and optional programs, regress cases.
-	# An arch without a result file (its build failed) has no cases.
-	kp=0 kf=0 ks=0 sp=0 sf=0 ss=0 rp=0 rf=0 rs=0
-	if [[ -f $OUT/$a.result.json ]]; then
-		read -r _ kp kf ks sp sf ss rp rf rs _ < <(result_counts "$OUT/$a.result.json")
-	elif ((result[$a] == 0)); then
-		# a run that passed but left no result: infrastructure
+	# a run that passed but left no result: infrastructure
+	if [[ ! -f $OUT/$a.result.json ]] && ((result[$a] == 0)); then
 		result[$a]=$EXIT_INFRA
 		note $EXIT_INFRA
 	fi
-	pass=$((pass + kp + sp + rp))
-	failed=$((failed + kf + sf + rf))
-	skipped=$((skipped + ks + ss + rs))
-	# An arch that did not finish, or failed without a failed case (a
-	# differing "(exit)" line, a splat, ...), counts as one failure.
-	if ((result[$a] != 0 && kf + sf + rf == 0)); then
-		failed=$((failed + 1))
-	fi
+	junit_args+=("$a:${result[$a]}")
 done
 echo
-echo "check: $pass passed, $failed failed, $skipped skipped"
-# The same cases as one JUnit file (its --help).
-"$VMA_RETRY_ROOT/scripts/check-junit.py" --out "$OUT" "${arches[@]}" || note $EXIT_INFRA
+# The count of cases and out/check.junit.xml, from one script (its --help).
+"$VMA_RETRY_ROOT/scripts/check-junit.py" --out "$OUT" "${junit_args[@]}" || {
+	echo "check: the cases could not be counted (scripts/check-junit.py failed)"
+	note $EXIT_INFRA
+}
 exit "$worst"

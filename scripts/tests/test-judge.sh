@@ -47,7 +47,7 @@ exit status and the summary line or reason of each:
     results and nested results, as run_kselftest.sh prints them; a failed
     KUnit, kselftest and regress case is a <failure> (the kselftest's with
     its output), a skipped one <skipped>; kunit.py parse reads the KTAP;
-    make check's check.junit.xml (scripts/check-junit.py) has the gates,
+    make check's check.junit.xml and last line (scripts/check-junit.py) have the gates,
     an arch's cases and an error for an arch without results;
   - the benchmark's judge, scripts/bench-report.py --check, on doctored
     copies of scripts/tests/fixtures/bench-quick.log (a real quick run): as it
@@ -241,24 +241,39 @@ ktap_parses "PASS PASS PASS"
 checks=$((checks + 1))
 grep -qx 'ok 1 selftests: mm: vma_retry' "$tmp/out/x86_64.ktap" ||
 	{ echo "test-judge: FAIL: no 'ok 1 selftests: mm: vma_retry' in the KTAP" >&2; fails=$((fails + 1)); }
-# make check's JUnit file (scripts/check-junit.py): three gates, one failed,
-# one skipped;
-# x86_64's run as judged; arm's build failed (no junit file).
+# make check's JUnit file and last line (scripts/check-junit.py): three
+# gates, one failed, one skipped; x86_64's run as judged; arm's build failed
+# (no junit file).
 checks=$((checks + 1))
 mkdir "$tmp/check"
 cp "$tmp/out/x86_64.junit.xml" "$tmp/check/"
 printf 'lint 0\njudge 1\nbisect skip\n' >"$tmp/check/gates.rc"
 printf 'arm        infra  build failed\n' >"$tmp/check/arm.summary"
-if res=$("$VMA_RETRY_ROOT/scripts/check-junit.py" --out "$tmp/check" x86_64 arm 2>&1); then
-	res=$(/usr/bin/python3 -c 'import sys, xml.etree.ElementTree as ET
+junit_counts() { # the file's totals and suites, the judge gate's failure, arm's error text
+	/usr/bin/python3 -c 'import sys, xml.etree.ElementTree as ET
 r = ET.parse(sys.argv[1]).getroot()
+e = r.find("*/testcase[@classname=\"arm\"]/error")
 print(*[r.get(k) for k in ("tests", "failures", "errors", "skipped")],
       *[s.get("name") for s in r], r.find("*/testcase[@name=\"judge\"]/failure") is not None,
-      r.find("*/testcase[@classname=\"arm\"]/error").text)' "$tmp/check/check.junit.xml" 2>&1) || true
+      e.text if e is not None else "-")' "$tmp/check/check.junit.xml" 2>&1
+}
+if res=$("$VMA_RETRY_ROOT/scripts/check-junit.py" --out "$tmp/check" x86_64:0 arm:3 2>&1); then
+	res="$res | $(junit_counts || true)"
 fi
-want="49 1 1 2 gates x86_64.kunit x86_64.selftests x86_64.regress arm.run True arm        infra  build failed"
+want="check: 45 passed, 2 failed, 2 skipped | 49 1 1 2 gates x86_64.kunit x86_64.selftests x86_64.regress arm.run True arm        infra  build failed"
 if [[ $res != "$want" ]]; then
 	printf 'test-judge: FAIL: check.junit.xml: "%s", want "%s"\n' "$res" "$want" >&2
+	fails=$((fails + 1))
+fi
+# a run that exited non-zero after a judge that passed every case: one
+# failed case more (x86_64.run), as make check's exit status says
+checks=$((checks + 1))
+if res=$("$VMA_RETRY_ROOT/scripts/check-junit.py" --out "$tmp/check" x86_64:1 2>&1); then
+	res="$res | $(junit_counts || true)"
+fi
+want="check: 45 passed, 2 failed, 2 skipped | 49 1 1 2 gates x86_64.kunit x86_64.selftests x86_64.regress x86_64.run True -"
+if [[ $res != "$want" ]]; then
+	printf 'test-judge: FAIL: check.junit.xml, x86_64:1: "%s", want "%s"\n' "$res" "$want" >&2
 	fails=$((fails + 1))
 fi
 # The result file has the summary's counts, as data (check.sh adds them up).
