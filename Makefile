@@ -106,9 +106,7 @@ initramfs: need-arch
 run: need-arch
 	$(S)/apply-series.sh
 	$(S)/regress-baseline.sh --if-missing $(ARCH)
-	$(S)/build-kernel.sh $(if $(DEBUG),--debug) $(ARCH) >/dev/null
-	$(S)/build-initramfs.sh $(ARCH) >/dev/null
-	TESTS=$(TESTS) INTERACTIVE=$(INTERACTIVE) $(S)/run-qemu.sh $(if $(DEBUG),--debug) $(ARCH)
+	TESTS=$(TESTS) INTERACTIVE=$(INTERACTIVE) $(S)/test-kernel.sh $(if $(DEBUG),--debug) $(ARCH)
 
 kunit: need-arch
 	$(S)/apply-series.sh
@@ -123,9 +121,7 @@ regress-baseline: need-arch
 stress: need-arch
 	$(S)/apply-series.sh
 	$(S)/regress-baseline.sh --if-missing $(ARCH)
-	$(S)/build-kernel.sh --debug $(ARCH) >/dev/null
-	$(S)/build-initramfs.sh $(ARCH) >/dev/null
-	TESTS=$(TESTS) $(S)/run-qemu.sh --debug $(ARCH)
+	TESTS=$(TESTS) $(S)/test-kernel.sh --debug $(ARCH)
 
 bench: need-arch
 	$(S)/apply-series.sh

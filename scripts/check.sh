@@ -156,13 +156,10 @@ wait_boot() {
 }
 for a in "${arches[@]}"; do
 	rc=0
-	stage "$a: kernel" nice -n 19 "$VMA_RETRY_ROOT/scripts/build-kernel.sh" "$a" >/dev/null || rc=$?
-	if ((rc == 0)); then
-		stage "$a: initramfs" nice -n 19 "$VMA_RETRY_ROOT/scripts/build-initramfs.sh" "$a" >/dev/null || rc=$?
-	fi
+	nice -n 19 "$VMA_RETRY_ROOT/scripts/test-kernel.sh" --stage build "$a" || rc=$?
 	wait_boot
 	if ((rc == 0)); then
-		stage "$a: boot and test" "$VMA_RETRY_ROOT/scripts/run-qemu.sh" "$a" &
+		stage "$a: boot and test" "$VMA_RETRY_ROOT/scripts/test-kernel.sh" --stage boot "$a" &
 		boot_pid=$! boot_arch=$a
 	else
 		printf '%-10s %-6s build failed\n' "$a" infra >"$OUT/$a.summary"

@@ -85,11 +85,10 @@ tests=$(tests_of_kind regress | paste -sd,)
 variant=(--src "$base_src" --tag base)
 export TESTS=$tests
 OUT=${OUT:-$VMA_RETRY_ROOT/out}
-stage "$A_NAME: base kernel" "$VMA_RETRY_ROOT/scripts/build-kernel.sh" "${variant[@]}" "$A_NAME" >/dev/null
-stage "$A_NAME: base initramfs" "$VMA_RETRY_ROOT/scripts/build-initramfs.sh" "${variant[@]}" \
-	--regress yes "$A_NAME" >/dev/null
+# (a failed build stops here: no stale results below are taken for new)
+"$VMA_RETRY_ROOT/scripts/test-kernel.sh" --stage build "${variant[@]}" --regress yes "$A_NAME"
 rc=0
-"$VMA_RETRY_ROOT/scripts/run-qemu.sh" "${variant[@]}" "$A_NAME" || rc=$?
+"$VMA_RETRY_ROOT/scripts/test-kernel.sh" --stage boot "${variant[@]}" "$A_NAME" || rc=$?
 ((rc != EXIT_INFRA)) || die "$A_NAME: the base kernel's run did not complete (see above)"
 results=$OUT/$A_NAME-base.regress
 [[ -s $results ]] || die "$A_NAME: no regress results in the base kernel's log"
