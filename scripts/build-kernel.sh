@@ -68,7 +68,7 @@ if [[ -z $bench ]]; then
 fi
 if [[ -n $V_DEBUG ]]; then
 	# (+ KASAN and the soft lockup detector where the arch has them:
-	# configs/arches' debug column)
+	# configs/arches' debug field)
 	frags+=("$VMA_RETRY_ROOT/configs/debug.config" "${A_DEBUG_FRAGS[@]}")
 fi
 

@@ -263,7 +263,7 @@ tests_of_kind() { test_rows | awk -F'|' -v k="$1" '$3 == k { print $1 }'; }
 # ---- the per-arch table (configs/arches) ----------------------------------
 ARCH_TABLE=$VMA_RETRY_ROOT/configs/arches
 
-all_arches() { awk '!/^#/ && NF { print $1 }' "$ARCH_TABLE"; }
+all_arches() { awk '/^\[[^]]+\]$/ { print substr($0, 2, length($0) - 2) }' "$ARCH_TABLE"; }
 
 # arch_values VAR: the distinct values of load_arch's VAR (e.g. A_LIST)
 # over all arches, one per line, in table order.
@@ -275,41 +275,47 @@ arch_values() {
 	done | awk '!seen[$0]++'
 }
 
-# Load one arch's row into A_* variables; unknown arch: exit 2 with the list.
+ARCH_FIELDS='karch toolchain image qemu qemu_args console guest_cc packages qemu_package kunit_arch list'
+ARCH_OPTIONAL_FIELDS='kernel_args debug test'
+
+# Load one arch's section into A_* variables; unknown arch: exit 2 with the
+# list; a missing or unknown field, or one given twice: exit 3.
 load_arch() {
-	local want=$1 line
-	line=$(awk -F'|' -v a="$want" '!/^#/ && NF { n=$1; gsub(/ /, "", n); if (n == a) print }' "$ARCH_TABLE")
-	if [[ -z $line ]]; then
+	local want=$1 field value
+	local -A v=()
+	[[ " $(all_arches | tr '\n' ' ') " == *" $want "* ]] ||
 		DIE_CODE=$EXIT_USAGE die "unknown ARCH '$want'; valid: $(all_arches | tr '\n' ' ')"
-	fi
-	local f
-	IFS='|' read -r -a f <<<"$line"
-	trim() { local s=$1; s=${s#"${s%%[![:space:]]*}"}; printf '%s' "${s%"${s##*[![:space:]]}"}"; }
-	A_NAME=$(trim "${f[0]}")
-	A_KARCH=$(trim "${f[1]}")
-	A_TOOLCHAIN=$(trim "${f[2]}")
-	A_IMAGE=$(trim "${f[3]}")
-	A_QEMU=$(trim "${f[4]}")
-	A_QEMU_ARGS=$(trim "${f[5]}")
-	A_CONSOLE=$(trim "${f[6]}")
-	A_USER_TARGET=$(trim "${f[7]}")
-	A_PACKAGES=$(trim "${f[8]}")
-	A_KUNIT_ARCH=$(trim "${f[9]}")
-	A_LIST=$(trim "${f[10]}")
-	A_KERNEL_ARGS=$(trim "${f[11]:--}")
-	[[ $A_KERNEL_ARGS == - ]] && A_KERNEL_ARGS=
-	A_QEMU_PKG=$(trim "${f[12]:-}")
-	# The debug and test columns: fragment names of configs/, or -.
-	[[ -n $(trim "${f[13]:-}") && -n $(trim "${f[14]:-}") ]] ||
-		die "configs/arches: $A_NAME: an empty debug or test column (fragment names or -)"
+	while read -r field value; do
+		[[ " $ARCH_FIELDS $ARCH_OPTIONAL_FIELDS " == *" $field "* ]] ||
+			die "configs/arches: $want: unknown field '$field' (the fields: $ARCH_FIELDS $ARCH_OPTIONAL_FIELDS)"
+		[[ -z ${v[$field]+set} ]] || die "configs/arches: $want: field $field given twice"
+		v[$field]=$value
+	done < <(awk -v a="[$want]" '/^\[/ { in_a = ($0 == a); next }
+		in_a && !/^#/ && NF' "$ARCH_TABLE")
+	for field in $ARCH_FIELDS; do
+		[[ -n ${v[$field]:-} ]] || die "configs/arches: $want: no $field"
+	done
+	A_NAME=$want
+	A_KARCH=${v[karch]}
+	A_TOOLCHAIN=${v[toolchain]}
+	A_IMAGE=${v[image]}
+	A_QEMU=${v[qemu]}
+	A_QEMU_ARGS=${v[qemu_args]}
+	A_CONSOLE=${v[console]}
+	A_USER_TARGET=${v[guest_cc]}
+	A_PACKAGES=${v[packages]}
+	A_KUNIT_ARCH=${v[kunit_arch]}
+	A_LIST=${v[list]}
+	A_KERNEL_ARGS=${v[kernel_args]:-}
+	A_QEMU_PKG=${v[qemu_package]}
+	# debug and test: fragment names of configs/
 	local frag
 	A_DEBUG_FRAGS=() A_TEST_DEBUG_FRAGS=()
-	for frag in ${f[13]}; do [[ $frag == - ]] || A_DEBUG_FRAGS+=("$VMA_RETRY_ROOT/configs/$frag.config"); done
-	for frag in ${f[14]}; do [[ $frag == - ]] || A_TEST_DEBUG_FRAGS+=("$VMA_RETRY_ROOT/configs/$frag.config"); done
+	for frag in ${v[debug]:-}; do A_DEBUG_FRAGS+=("$VMA_RETRY_ROOT/configs/$frag.config"); done
+	for frag in ${v[test]:-}; do A_TEST_DEBUG_FRAGS+=("$VMA_RETRY_ROOT/configs/$frag.config"); done
 	for frag in "${A_DEBUG_FRAGS[@]}" "${A_TEST_DEBUG_FRAGS[@]}"; do
 		[[ -f $frag ]] || die "configs/arches: $A_NAME: no config fragment ${frag#"$VMA_RETRY_ROOT/"}"
 	done
-	[[ -n $A_QEMU_PKG ]] || die "configs/arches: $A_NAME: no QEMU package"
 	[[ -f $VMA_RETRY_ROOT/configs/$A_NAME.config ]] ||
 		die "configs/arches: $A_NAME has no config fragment configs/$A_NAME.config"
 	if [[ $A_KERNEL_ARGS == *@HOST_TSC_KHZ@* ]]; then
@@ -321,7 +327,6 @@ load_arch() {
 		done
 		A_KERNEL_ARGS=${args[*]}
 	fi
-	unset -f trim
 	# Kernel make arguments for this arch.
 	A_MAKE=(ARCH="$A_KARCH")
 	# ...and its C compiler. A_GUEST_STRIP: what build-initramfs.sh strips

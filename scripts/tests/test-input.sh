@@ -33,9 +33,9 @@ gate "input"):
     by every reader of the table (make help, load_arch, the packages
     setup.sh --print-packages lists, the lists in the Cc's of a send.sh run
     with a throwaway identity) with no other file touched
-    but its config fragment; a row without its fragment, with a debug
-    fragment that does not exist, an empty test column or without a
-    QEMU package is an error naming the row.
+    but its config fragment; a section without its fragment, with a
+    debug fragment that does not exist, a misspelt or repeated field or
+    without a QEMU package is an error naming the arch.
 Exit status: 0 all hold, 1 one does not (each is printed).
 EOF_USAGE
 }
@@ -148,17 +148,19 @@ for f in "$R"/scripts/*.sh "$R"/scripts/*.py "$R"/scripts/tests/*.sh; do
 	holds "${f#"$R/"} --help" says_usage "$f"
 done
 
-# A new arch in a scratch copy: one row and its fragment.
+# A new arch in a scratch copy: one section and its fragment.
 cp -a "$R/configs" "$R/scripts" "$R/Makefile" "$tmp/"
-row=$(awk -F'|' '!/^#/ && NF { n = $1; gsub(/ /, "", n); if (n == "arm64") print }' "$R/configs/arches")
-sed -e 's/^arm64 /dummy /' -e 's/linux-arm-kernel@lists.infradead.org/dummy@lists.kernel.test/' \
-	-e 's/qemu-system-arm /qemu-system-dummy /' -e 's/gcc-aarch64-linux-gnu /gcc-dummy-linux-gnu /' \
-	<<<"$row" >>"$tmp/configs/arches"
+{
+	echo
+	awk '/^\[/ { in_a = ($0 == "[arm64]") } in_a && NF' "$R/configs/arches" |
+		sed -e 's/^\[arm64\]$/[dummy]/' -e 's/linux-arm-kernel@lists.infradead.org/dummy@lists.kernel.test/' \
+			-e 's/qemu-system-arm$/qemu-system-dummy/' -e 's/gcc-aarch64-linux-gnu /gcc-dummy-linux-gnu /'
+} >>"$tmp/configs/arches"
 in_tmp() { VMA_RETRY_CACHE=$tmp/cache bash -c ". '$tmp/scripts/lib.sh'; $1"; }
-expect 3 "dummy has no config fragment configs/dummy.config" "a row without its fragment" \
+expect 3 "dummy has no config fragment configs/dummy.config" "a section without its fragment" \
 	in_tmp 'load_arch dummy'
 cp "$tmp/configs/arm64.config" "$tmp/configs/dummy.config"
-holds "a row with its fragment loads" in_tmp 'load_arch dummy'
+holds "a section with its fragment loads" in_tmp 'load_arch dummy'
 help_text=$(make -s -C "$tmp" help)
 holds "make help lists it" grep -q ' dummy' <<<"$help_text"
 # What make setup installs and make send Cc's, computed as those scripts do.
@@ -173,14 +175,17 @@ mkdir "$tmp/Documentation" && cp "$R/Documentation/cover-letter.txt" "$tmp/Docum
 SEND_NAME="Input Tester" SEND_EMAIL=input@kernel.test "$tmp/scripts/send.sh" -o "$tmp/send" \
 	>"$tmp/send.log" 2>&1 || true
 holds "send.sh Cc's its list" grep -qx dummy@lists.kernel.test "$tmp/send/cc.txt"
-sed -i 's/^\(dummy .*|\)kasan softlockup |[^|]*$/\1kasan nosuch |-/' "$tmp/configs/arches"
+# (edits of the dummy section, the last of the scratch table)
+edit_dummy() { sed -i "/^\[dummy\]$/,\$ $1" "$tmp/configs/arches"; }
+edit_dummy 's/^debug .*/debug         kasan nosuch/'
 expect 3 "dummy: no config fragment configs/nosuch.config" "a debug fragment that does not exist" \
 	in_tmp 'load_arch dummy'
-sed -i 's/^\(dummy .*|\)kasan nosuch |-$/\1kasan | /' "$tmp/configs/arches"
-expect 3 "dummy: an empty debug or test column" "an empty test column" \
-	in_tmp 'load_arch dummy'
-sed -i 's/^\(dummy .*|\)qemu-system-dummy *|kasan | $/\1|kasan |-/' "$tmp/configs/arches"
-expect 3 "dummy: no QEMU package" "a row without a QEMU package" in_tmp 'load_arch dummy'
+edit_dummy 's/^debug .*/tset          distro-mm/'
+expect 3 "dummy: unknown field 'tset'" "a misspelt field" in_tmp 'load_arch dummy'
+edit_dummy 's/^tset .*/list          twice@lists.kernel.test/'
+expect 3 "dummy: field list given twice" "a field given twice" in_tmp 'load_arch dummy'
+edit_dummy '{ /^list          twice/d; /^qemu_package /d; }'
+expect 3 "dummy: no qemu_package" "a section without a QEMU package" in_tmp 'load_arch dummy'
 # Other readers of the table would not see the scratch row's changes.
 others=$(grep -l 'configs/arches' "$R"/scripts/*.sh "$R"/scripts/tests/*.sh "$R"/scripts/*.py "$R/Makefile" 2>/dev/null |
 	grep -v -e '/lib.sh$' -e '/test-input.sh$' | xargs -r grep -lE "awk[^|]*configs/arches|< *\"?\\\$ARCH_TABLE" || true)
