@@ -8,7 +8,8 @@ set -euo pipefail
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 [--quick] [--build-only] [--boots N] [--hold-patch FILE] ARCH
+Usage: $0 [--quick] [--build-only] [--boots N] [--seed N] [--plan NAME]
+          [--hold-patch FILE] ARCH
 
 Builds three kernels of ARCH from the pinned base (or KERNEL_TREE's base)
 in one configuration (the test kernel's, without the KUnit suite and the
@@ -21,13 +22,18 @@ arch's test debug fragment: scripts/build-kernel.sh --bench):
           own copy of the posted RFC, applied with patch -p1 --fuzz=3; it
           must apply), in the worktree \$VMA_RETRY_CACHE/src/hold (with
           --hold-patch: src/hold-patch, built apart from the emulation)
-Then it boots them N times each (default 3), in a rotating order (base
-series hold, series hold base, ...), each boot running the plan
-selftests/bench/plan-full with the guest program selftests/bench/vma_bench.c
-(compiled against each tree's UAPI headers), and hands the console logs to
-scripts/bench-report.py: tables on stdout, samples.csv, summary.json,
-tables.txt and PNG plots in out/bench/ARCH (out/bench/ARCH-hold-patch with
---hold-patch).
+Then it boots N blocks (--boots N, default 10). A block is one boot of
+each of four kernels in a random order: base, base2 (the A/A control: the
+base kernel's very image booted again under its own label, analysed like
+the others), series and hold. The order comes from the seed (--seed N; by
+default a random one), printed at the start and recorded in the manifest
+(out/.../manifest.tsv: its first line, then one line per boot in boot
+order). Each boot runs the plan selftests/bench/plan-NAME (--plan NAME,
+default full) with the guest program selftests/bench/vma_bench.c (compiled
+against each tree's UAPI headers); then scripts/bench-report.py, given the
+plan (its "# primary:" lines name the primary endpoints), prints the paired
+tests and the tables and writes samples.csv, summary.json, tables.txt and
+PNG plots in out/bench/ARCH (out/bench/ARCH-hold-patch with --hold-patch).
 
 --build-only: build the three kernels and initramfs images, boot nothing
 (so that the builds can run while the machine is busy, and the boots later,
@@ -48,7 +54,7 @@ Exit status: 0 done, 1 a benchmark run failed, 2 usage, 3 infrastructure.
 EOF_USAGE
 }
 
-quick='' build_only='' boots=3 hold_patch=''
+quick='' build_only='' boots=10 hold_patch='' seed='' plan=full
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
@@ -57,6 +63,17 @@ while (($#)); do
 	--boots)
 		[[ ${2:-} =~ ^[1-9][0-9]*$ ]] || usage_error "--boots needs a positive number"
 		boots=$2
+		shift 2
+		;;
+	--seed)
+		[[ ${2:-} =~ ^[0-9]+$ && ${#2} -le 9 ]] || usage_error "--seed needs a number of at most 9 digits"
+		seed=$2
+		shift 2
+		;;
+	--plan)
+		[[ ${2:-} =~ ^[a-z0-9-]+$ && -f $VMA_RETRY_ROOT/selftests/bench/plan-${2:-} ]] ||
+			usage_error "--plan: no selftests/bench/plan-${2:-}; valid: $(bench_plans)"
+		plan=$2
 		shift 2
 		;;
 	--hold-patch)
@@ -75,6 +92,8 @@ if [[ -n $hold_patch ]]; then
 	[[ -f $hold_patch && -r $hold_patch ]] || usage_error "--hold-patch: no file $hold_patch"
 	hold_patch=$(realpath "$hold_patch")
 fi
+[[ -z $quick || ($plan == full && -z $seed) ]] ||
+	usage_error "--quick runs plan-quick on one kernel: not with --plan or --seed"
 check_toolchain
 /usr/bin/python3 -c 'import matplotlib, numpy' 2>/dev/null ||
 	die "Debian's python3-matplotlib and python3-numpy are needed (make setup)"
@@ -87,6 +106,19 @@ rm -rf "$out"
 mkdir -p "$out"
 manifest=$out/manifest.tsv
 : >"$manifest"
+
+# block_order SEED BLOCK KERNEL...: order=(the kernels shuffled), the same
+# for the same SEED and BLOCK (Fisher-Yates on bash's RANDOM, seeded).
+block_order() {
+	local i j t
+	RANDOM=$(($1 * 1000 + $2))
+	shift 2
+	order=("$@")
+	for ((i = ${#order[@]} - 1; i > 0; i--)); do
+		j=$((RANDOM % (i + 1)))
+		t=${order[i]} order[i]=${order[j]} order[j]=$t
+	done
+}
 
 # boot KERNEL-NAME BOOT IMAGE INITRD PLAN: one boot, one manifest line.
 boot() {
@@ -173,11 +205,18 @@ for k in base series hold; do
 done
 [[ -z $build_only ]] || exit 0
 
-order=(base series hold)
+# base2 is the A/A control: the base's image and initramfs under another
+# label (Documentation/benchmark.txt says why not a second build).
+image[base2]=${image[base]} initrd[base2]=${initrd[base]}
+[[ -n $seed ]] || seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ' | cut -c1-9)
+log "block order seed: $seed ($boots blocks of base base2 series hold, plan-$plan; --seed $seed repeats the order)"
+printf '# block order seed: %s\n' "$seed" >"$manifest"
+cp "$VMA_RETRY_ROOT/selftests/bench/plan-$plan" "$out/plan-$plan"
 for ((b = 1; b <= boots; b++)); do
-	for i in 0 1 2; do
-		k=${order[(b - 1 + i) % 3]}
-		boot "$k" "$b" "${image[$k]}" "${initrd[$k]}" full
+	block_order "$seed" "$b" base base2 series hold
+	for k in "${order[@]}"; do
+		boot "$k" "$b" "${image[$k]}" "${initrd[$k]}" "$plan"
 	done
 done
-/usr/bin/python3 "$S/bench-report.py" --manifest "$manifest" --out "$out"
+/usr/bin/python3 "$S/bench-report.py" --manifest "$manifest" --out "$out" \
+	--plan "$out/plan-$plan"
