@@ -1081,6 +1081,7 @@ def throughput_items(configs):
 
 def plot_ratios(path, configs, kernels):
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     items = throughput_items(configs)
     if not items:
@@ -1106,6 +1107,10 @@ def plot_ratios(path, configs, kernels):
             done = True
     ax.axvline(1, color='black', lw=1)
     ax.set_xscale('log')
+    plain = FuncFormatter(lambda v, _: f'{v:g}')
+    ax.xaxis.set_major_formatter(plain)
+    ax.xaxis.set_minor_formatter(plain)
+    ax.tick_params(axis='x', which='minor', labelsize=6)
     ax.set_yticks(range(len(items)))
     ax.set_yticklabels([t for t, _ in items], fontsize=7)
     ax.set_ylim(len(items) - .5, -.5)
@@ -1175,10 +1180,13 @@ def plot_ecdf(path, spec, configs, groups):
         ax.set_title(label(c['params'], keys), fontsize=9)
         ax.grid(True, which='both', alpha=.3)
         ax.legend(fontsize=7)
-    kind = ('from the due time' if spec['hist'] == 'lat'
-            else "from each call's start")
-    fig.suptitle(f'{spec["title"]}: latency {kind}, pooled (thick) and '
-                 'each boot (thin)', fontsize=10)
+    froms = {r['lat_from'] for c in cfgs for rs in groups[(
+        c['workload'], json.dumps(c['params'], sort_keys=True))].values()
+        for r in rs}
+    kind = ('from the due time' if spec['hist'] == 'lat' and
+            froms == {'due'} else "from each call's start")
+    fig.suptitle(f'{spec["title"]}\nlatency {kind}; pooled (thick), each '
+                 'boot (thin)', fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=90)
     plt.close(fig)

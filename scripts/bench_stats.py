@@ -40,6 +40,8 @@ def t_interval(x, level=0.95):
     if n < 2:
         return out
     sd = float(np.std(x, ddof=1))
+    if sd <= 1e-12 * max(1.0, abs(out['mean'])):
+        sd = 0.0  # equal values, up to rounding
     se = sd / math.sqrt(n)
     out['sd'] = sd
     if se == 0:
