@@ -1,3 +1,4 @@
+#!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0
 """The statistics of the benchmark report (scripts/bench-report.py).
 
@@ -241,3 +242,37 @@ def simulate_aa(blocks, sims, rng, block_sd=0.3, boot_sd=0.2,
         lo, hi = old_boot_ci(c, a, rng, old_resamples)
         o_hits += lo > 1 or hi < 1
     return t_hits / sims, w_hits / sims, o_hits / sims
+
+
+def main(argv):
+    """Usage: bench_stats.py [--simulate-aa BLOCKS] [--sims N] [--seed N]"""
+    import argparse
+
+    ap = argparse.ArgumentParser(
+        description='The statistics of scripts/bench-report.py (a module). '
+        'As a command: the A/A false-positive rates of the paired '
+        't-interval, the signed-rank test and the 2026-12-01 interval, '
+        'simulated (lognormal block and boot effects).')
+    ap.add_argument('--simulate-aa', type=int, metavar='BLOCKS',
+                    required=True, help='blocks (boots per kernel) a run')
+    ap.add_argument('--sims', type=int, default=2000, metavar='N',
+                    help='simulated runs (2000)')
+    ap.add_argument('--block-sd', type=float, default=0.3, metavar='S',
+                    help='sd of the log block effect (0.3; 0: none)')
+    ap.add_argument('--seed', type=int, default=20261206, metavar='N')
+    a = ap.parse_args(argv)
+    if a.simulate_aa < 2 or a.sims < 1:
+        ap.error('--simulate-aa wants 2 blocks or more, --sims 1 or more')
+    t, w, o = simulate_aa(a.simulate_aa, a.sims,
+                          np.random.default_rng(a.seed), block_sd=a.block_sd)
+    print(f'A/A, {a.simulate_aa} blocks, {a.sims} runs, block sd '
+          f'{a.block_sd:g}: paired t-interval excludes 1 in {100 * t:.1f}%, '
+          f'signed-rank p < 0.05 in {100 * w:.1f}%, the 2026-12-01 '
+          f'interval in {100 * o:.1f}%')
+    return 0
+
+
+if __name__ == '__main__':
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
