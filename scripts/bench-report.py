@@ -3,31 +3,46 @@
 """Report the vma_bench results of a set of QEMU boots.
 
 Usage: bench-report.py --manifest FILE [--out DIR] [--check]
-                       [--resamples N] [--seed N]
+                       [--plan FILE] [--resamples N] [--seed N]
 
-The manifest is a TSV file, one line per boot: kernel<TAB>boot<TAB>logfile
-(kernel: base, series or hold; boot: an integer; a relative logfile is
-relative to the manifest's directory; blank lines and lines starting with
-'#' are ignored). Each console log holds one '# VMA_BENCH {json}' line per
-benchmark invocation and, if the boot completed, the guest init's line
-'# vma-retry-init: done pass=P fail=F skip=S'.
+The manifest is a TSV file, one line per boot: kernel<TAB>block<TAB>logfile
+(kernel: base, base2, series or hold; block: an integer, the boots of one
+block ran together, one per kernel; a relative logfile is relative to the
+manifest's directory; blank lines and lines starting with '#' are
+ignored, but '# block order seed: N' is reported). base2 is the A/A
+control, the base kernel booted again (scripts/bench.sh). Each console
+log holds one '# VMA_BENCH {json}' line per benchmark invocation and, if
+the boot completed, the guest init's line '# vma-retry-init: done
+pass=P fail=F skip=S'.
 
 A run is one record (one benchmark invocation); a configuration is the
 workload and all its params. For each configuration and kernel the report
-gives the number of runs and the median over runs of every metric, and the
-ratios series/base and hold/base of those medians with a 95% bootstrap
-confidence interval (runs resampled with replacement within each kernel
-independently, ratio of the medians, --resamples times, with a fixed seed
-per configuration and metric, so the output is reproducible).
+gives the number of runs and the median over runs of every metric. Every
+comparison (series/base, hold/base, base2/base) is paired by block: the
+per-block log ratio, its mean given back as a geometric mean ratio with a
+95% t-interval, the t-test p and the exact signed-rank p; q is the
+Benjamini-Hochberg adjustment over the series/base and hold/base tests of
+the tables' endpoints. The A/A line counts the base2/base intervals that
+exclude 1. --plan FILE: the plan the boots ran; its '# primary: PAIR
+WORKLOAD KEY=VALUE... METRIC' lines name the primary endpoints, listed
+first. Pooled per-call latencies of the writers and fork (from their
+histograms) get a hierarchical bootstrap, blocks then calls, --resamples
+times with --seed. Documentation/benchmark.txt has the why.
 
 --out DIR (created) gets:
   samples.csv           one row per record, flattened (no histogram)
   summary.json          per configuration and kernel: runs, medians,
-                        pooled histogram percentiles, ratios with CIs
-  tables.txt            the seven tables, also printed to stdout
-  writer_p99_vs_d.png   writer p99 against D, with the idle floor
-  fork_p99_vs_d.png     fork() p99 against D, one subplot per K
-  throughput_ratios.png series/base and hold/base of faults/s, rounds/s
+                        per-boot p99s, pooled histogram percentiles,
+                        paired ratios; the tests, the A/A count, the
+                        pooled latencies with their intervals
+  tables.txt            the paired tests, the tables and the pooled
+                        latency tables, also printed to stdout
+  writer_p99_vs_d.png, samevma_p99_vs_d.png, fork_p99_vs_d.png
+                        p99 (ms) against D, each boot a point
+  ecdf_*.png            P(latency > x) of each configuration, pooled and
+                        per boot, log-log, ms
+  throughput_ratios.png the paired ratios of faults/s and rounds/s, each
+                        block a point, log axis
 A plot without data is skipped with a message on stderr (and an old file
 of that name removed). Records that are not ok, or that have a coarse
 clock, are in samples.csv but not in the medians, tables or plots.
