@@ -65,6 +65,7 @@ import math
 import os
 import re
 import sys
+import textwrap
 import zlib
 
 import bench_stats as stats
@@ -1051,7 +1052,9 @@ def plot_vs_d(path, cfgs, title, metric='lat.p99_us', idle=None):
         ax.grid(True, which='both', alpha=.3)
         ax.legend(fontsize=7)
     const = label(cfgs[0]['params'], fixed)
-    fig.suptitle(f'{title}' + (f' ({const})' if const else ''))
+    width = max(40, 50 * min(len(order), 3))
+    fig.suptitle(textwrap.fill(f'{title}' + (f' ({const})' if const
+                                               else ''), width), fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
