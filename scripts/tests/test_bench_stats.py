@@ -180,6 +180,20 @@ class Simulation(unittest.TestCase):
         self.assertTrue(0.03 <= t_rate <= 0.07, t_rate)
 
 
+class SimulationPooled(unittest.TestCase):
+    def test_hier_boot_not_anticonservative(self):
+        # the pooled p99 ratio of two kernels that do not differ, 10
+        # blocks: the interval must not exclude 1 more often than about
+        # 5% (resampling the calls alone, not the blocks, ignores the
+        # boots' own effects and excludes 1 far more often)
+        rng = np.random.default_rng(11)
+        rate = st.simulate_aa_pooled(10, 150, rng, calls=200, resamples=200)
+        print(f'\nA/A, 10 blocks, 150 simulated runs: the pooled p99 '
+              f'ratio interval excludes 1 in {100 * rate:.1f}%',
+              file=sys.stderr)
+        self.assertLessEqual(rate, 0.08)
+
+
 def shift_hist(text, f):
     """A histogram string with every call f times slower."""
     out = {}
