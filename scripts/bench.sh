@@ -9,7 +9,7 @@ set -euo pipefail
 usage() {
 	cat <<EOF_USAGE
 Usage: $0 [--quick] [--build-only] [--boots N] [--seed N] [--plan NAME]
-          [--hold-patch FILE] ARCH
+          [--kernels LIST] [--hold-patch FILE] ARCH
 
 Builds three kernels of ARCH from the pinned base (or KERNEL_TREE's base)
 in one configuration (the test kernel's, without the KUnit suite and the
@@ -29,7 +29,8 @@ the others), series and hold. The order comes from the seed (--seed N; by
 default a random one), printed at the start and recorded in the manifest
 (out/.../manifest.tsv: its first line, then one line per boot in boot
 order). Each boot runs the plan selftests/bench/plan-NAME (--plan NAME,
-default full) with the guest program selftests/bench/vma_bench.c (compiled
+default full; --kernels base,base2,...: only these, base among them, e.g.
+base,base2 for an A/A run alone) with the guest program selftests/bench/vma_bench.c (compiled
 against each tree's UAPI headers); then scripts/bench-report.py, given the
 plan (its "# primary:" lines name the primary endpoints), prints the paired
 tests and the tables and writes samples.csv, summary.json, tables.txt and
@@ -55,6 +56,7 @@ EOF_USAGE
 }
 
 quick='' build_only='' boots=10 hold_patch='' seed='' plan=full
+kernels=(base base2 series hold)
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
@@ -76,6 +78,18 @@ while (($#)); do
 		plan=$2
 		shift 2
 		;;
+	--kernels)
+		IFS=, read -r -a kernels <<<"${2:-}"
+		for k in "${kernels[@]}"; do
+			[[ $k =~ ^(base|base2|series|hold)$ ]] ||
+				usage_error "--kernels: '$k' is not one of base base2 series hold"
+		done
+		[[ ${#kernels[@]} -gt 0 && ",${2:-}," == *,base,* ]] ||
+			usage_error "--kernels needs base (the denominator of every ratio)"
+		[[ $(printf '%s\n' "${kernels[@]}" | sort | uniq -d) == "" ]] ||
+			usage_error "--kernels: a kernel twice"
+		shift 2
+		;;
 	--hold-patch)
 		[[ -n ${2:-} ]] || usage_error "--hold-patch needs a file"
 		hold_patch=$2
@@ -92,8 +106,8 @@ if [[ -n $hold_patch ]]; then
 	[[ -f $hold_patch && -r $hold_patch ]] || usage_error "--hold-patch: no file $hold_patch"
 	hold_patch=$(realpath "$hold_patch")
 fi
-[[ -z $quick || ($plan == full && -z $seed) ]] ||
-	usage_error "--quick runs plan-quick on one kernel: not with --plan or --seed"
+[[ -z $quick || ($plan == full && -z $seed && ${#kernels[@]} == 4) ]] ||
+	usage_error "--quick runs plan-quick on one kernel: not with --plan, --seed or --kernels"
 check_toolchain
 /usr/bin/python3 -c 'import matplotlib, numpy' 2>/dev/null ||
 	die "Debian's python3-matplotlib and python3-numpy are needed (make setup)"
@@ -196,6 +210,7 @@ printf 'hold kernel: %s (sha256 %s)\n' "$hold_patch" "$(sha256sum <"$hold_patch"
 declare -A tree=([base]=$base [series]=$applied [hold]=$hold) image initrd
 declare -A btag=([base]=bench-base [series]=bench-series [hold]=bench-$htag)
 for k in base series hold; do
+	[[ " ${kernels[*]} " == *" $k "* ]] || continue
 	image[$k]=$(stage "$A_NAME: $k kernel" "$S/build-kernel.sh" --bench \
 		--src "${tree[$k]}" --tag "${btag[$k]}" "$A_NAME")
 	initrd[$k]=$(stage "$A_NAME: $k initramfs" "$S/build-initramfs.sh" --bench \
@@ -210,11 +225,11 @@ done
 image[base2]=${image[base]} initrd[base2]=${initrd[base]}
 printf 'base2: the base kernel image again (the A/A control)\n' >>"$out/kernels.txt"
 [[ -n $seed ]] || seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ' | cut -c1-9)
-log "block order seed: $seed ($boots blocks of base base2 series hold, plan-$plan; --seed $seed repeats the order)"
+log "block order seed: $seed ($boots blocks of ${kernels[*]}, plan-$plan; --seed $seed repeats the order)"
 printf '# block order seed: %s\n' "$seed" >"$manifest"
 cp "$VMA_RETRY_ROOT/selftests/bench/plan-$plan" "$out/plan-$plan"
 for ((b = 1; b <= boots; b++)); do
-	block_order "$seed" "$b" base base2 series hold
+	block_order "$seed" "$b" "${kernels[@]}"
 	for k in "${order[@]}"; do
 		boot "$k" "$b" "${image[$k]}" "${initrd[$k]}" "$plan"
 	done

@@ -27,8 +27,8 @@ gate "input"):
   - make check ARCH=a gets past the input check and says it checks arch
     a only; make bisect-check ARCH=a runs bisect-check.sh with ARCHES=a;
   - the scripts reject an unknown arch, an unknown option and a bad value
-    (bench.sh --boots 0, --seed -1, --plan nope; BENCH_SEED=1e3, BENCH_PLAN=
-    ../plan-full) with exit 2; every script's --help prints its usage;
+    (bench.sh --boots 0, --seed -1, --plan nope, --kernels series,hold;
+    BENCH_SEED=1e3, BENCH_PLAN=../plan-full) with exit 2; every script's --help prints its usage;
   - in a scratch copy of configs/ and scripts/: a new arch row is picked up
     by every reader of the table (make help, load_arch, the packages
     setup.sh --print-packages lists, the lists in the Cc's of a send.sh run
@@ -111,6 +111,7 @@ expect 2 "BENCH_PLAN='../plan-full': valid: $(bench_plans)" "BENCH_PLAN=../plan-
 	mk BENCH_PLAN=../plan-full bench ARCH=x86_64
 expect 2 "--seed needs a number" "bench.sh --seed -1" "$R/scripts/bench.sh" --seed -1 x86_64
 expect 2 "--plan: no selftests/bench/plan-nope" "bench.sh --plan nope" "$R/scripts/bench.sh" --plan nope x86_64
+expect 2 "--kernels needs base" "bench.sh --kernels series,hold" "$R/scripts/bench.sh" --kernels series,hold x86_64
 expect 2 "unknown ARCH 'vax'; valid: $(all_arches | paste -sd' ')" "make check ARCH=vax" mk check ARCH=vax
 expect 2 "unknown ARCHES 'vax'" "make check ARCHES=\"arm vax\"" mk check ARCHES="arm vax"
 expect 2 "ARCH= and ARCHES= together" "make check ARCH=arm ARCHES=x86_64" mk check ARCH=arm ARCHES=x86_64
