@@ -13,7 +13,7 @@ Usage: $0 [--quick] [--build-only] [--boots N] [--seed N] [--plan NAME]
 
 Builds three kernels of ARCH from the pinned base (or KERNEL_TREE's base)
 in one configuration (the test kernel's, without the KUnit suite and the
-arch's test debug fragment: scripts/build-kernel.sh --bench):
+arch's test fragment: scripts/build-kernel.sh --bench):
   base    the base, in the worktree \$VMA_RETRY_CACHE/src/base
   series  the base plus patches/ (the applied tree, make apply)
   hold    the base plus a patch that holds the per-VMA lock across fault

@@ -12,13 +12,13 @@ Usage: $0 [--src DIR] [--tag T] [--debug] [--bench] [--config-only | --targets "
 Builds the test kernel for ARCH ($(all_arches | tr '\n' ' ')) out of tree in
 \$VMA_RETRY_CACHE/build/ARCH[-debug][-TAG] and prints the image path.
 The config is allnoconfig + configs/common.config + configs/ARCH.config
-+ the arch's test debug fragments (configs/arches; lockdep.config on
++ the arch's test fragments (configs/arches; lockdep.config on
 arm) + the KUnit suite's mm/tests/.kunitconfig less its CONFIG_DEBUG_*
 lines when the tree has it (+ configs/debug.config and the arch's debug
 fragments, such as kasan.config, with --debug); every requested option is
 checked after the merge and the build fails naming those that did not stick. --bench builds the benchmark's
 configuration instead (scripts/bench.sh): common + ARCH only, without the
-suite and the test debug fragment, so that its kernels share one
+suite and the test fragment, so that its kernels share one
 configuration and carry no debug checks.
 --config-only stops after that and prints the .config path. --targets builds
 only the given Kbuild targets (e.g. "mm/memory.o") in the same build tree,
@@ -55,7 +55,7 @@ O=$(build_dir "$(variant_label)")
 mkdir -p "$O"
 
 frags=("$VMA_RETRY_ROOT/configs/common.config" "$VMA_RETRY_ROOT/configs/$A_NAME.config")
-# A test kernel: the arch's test debug fragment, and the KUnit suite's
+# A test kernel: the arch's test fragment, and the KUnit suite's
 # kunitconfig less its debug options (those belong to the debug fragments;
 # turning them on would rebuild every object).
 kunitconfig=$SRC/mm/tests/.kunitconfig
@@ -74,10 +74,11 @@ fi
 
 ccache_env "$SRC"
 export KBUILD_BUILD_TIMESTAMP="$VMA_RETRY_DATE" KBUILD_BUILD_USER=vma-retry KBUILD_BUILD_HOST=qemu
-kmake=(make -s -C "$SRC" O="$O" "${A_MAKE[@]}" CC="ccache $A_CC" HOSTCC="ccache gcc")
+kmake=(make -s -C "$SRC" O="$O" "${A_MAKE[@]}" CC="$VMA_RETRY_ROOT/scripts/cc-cache.sh $A_CC"
+	HOSTCC="$VMA_RETRY_ROOT/scripts/cc-cache.sh gcc")
 
 # Configure: the fragments become KCONFIG_ALLCONFIG for allnoconfig.
-# (a line in two fragments once: DEBUG=1 repeats the test debug options)
+# (a line in two fragments once: DEBUG=1 repeats the test fragments' options)
 grep -hv '^#' "${frags[@]}" | grep -v '^$' | awk '!seen[$0]++' >"$O/fragments.config.new"
 if ! cmp -s "$O/fragments.config.new" "$O/fragments.config" || [[ ! -f $O/.config ]]; then
 	mv "$O/fragments.config.new" "$O/fragments.config"

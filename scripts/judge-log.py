@@ -8,7 +8,7 @@ Usage: judge-log.py --arch ARCH --label LABEL --log FILE --out DIR
                     [--required "a b"] [--regress "x y"] [--tests a,b]
                     [--build-tag TAG] [--no-regress-rows]
                     [--kunit-py FILE] [--kunit-suite S]
-                    [--collections "a:DIR b:DIR"]
+                    [--collections "a:DIR b:DIR"] [--build-id HEX]
 
 Reads the console log once, into one structure: the kernel's part before
 the guest init starts (KUnit), the splat lines anywhere, and the guest
@@ -32,8 +32,16 @@ regress results against the baseline, when they differ, and on a failure
 the output of each failed case of the required and optional programs and
 the last console lines.
 
---boot-only judges only that the guest init finished (else 3) and that
-there is no splat (else 1), and writes nothing.
+--build-id HEX: the GNU build ID of the vmlinux that was meant to boot.
+The guest init prints the running kernel's right after its start line
+("# vma-retry-init: kernel build-id HEX", or "... none (why)"); a
+different one, "none" or no such line is an infrastructure failure: the
+booted kernel is not proven to be the one built (a stale boot image), so
+its results prove nothing. Without --build-id (a saved log judged again)
+nothing is compared.
+
+--boot-only judges only that the guest init finished (else 3), the build
+ID (as above) and that there is no splat (else 1), and writes nothing.
 
 Exit status: 0 pass, 1 test failure, 3 infrastructure failure (also when
 the log cannot be read), 2 usage.
@@ -55,6 +63,8 @@ EXIT_PASS, EXIT_TESTFAIL, EXIT_USAGE, EXIT_INFRA = 0, 1, 2, 3
 SELFCHECK = 'proc_vmstat_has_vma_lock_counters'
 INIT_START = '# vma-retry-init: start'
 INIT_DONE = '# vma-retry-init: done'
+# The running kernel's build ID, as init prints it after INIT_START.
+BUILD_ID = '# vma-retry-init: kernel build-id '
 
 # Kernel splats, anywhere in the log, with or without a Call Trace line:
 # warnings, BUG() ("kernel BUG at", riscv's "Kernel BUG", "Kernel bug
@@ -158,6 +168,7 @@ class Log:
         self.raw = split_lines(data)
         self.kunit_end = None       # the first line of the guest init
         self.started = self.done = False
+        self.build_id = None        # what init printed after BUILD_ID
         self.splats = []
         # Init's KTAP.
         self.top_plan = None        # its "1..N", the digits
@@ -172,6 +183,8 @@ class Log:
         for n, line in enumerate(text(r) for r in self.raw):
             if self.kunit_end is None and INIT_START in line:
                 self.kunit_end = n
+            if self.build_id is None and line.startswith(BUILD_ID):
+                self.build_id = line[len(BUILD_ID):].strip()
             if SPLAT_RE.search(line):
                 self.splats.append(line)
             if self._ktap_range(line):
@@ -296,6 +309,25 @@ def judge_qemu(j, log):
         j.fail('infra', f'QEMU exited with status {a.qemu_status}')
     if log.splats:
         j.fail('test', f'{len(log.splats)} kernel splat line(s): {log.splats[0]}')
+
+
+def judge_build_id(j, log):
+    """The booted kernel is the one built: init printed the build ID of
+    the vmlinux that was meant to boot (--build-id). A boot whose init did
+    not start is judge_init()'s (or boot_only()'s) failure alone."""
+    want = j.args.build_id
+    if not want or not log.started:
+        return
+    if log.build_id is None:
+        j.fail('infra', f'the guest init printed no build-id line: the booted kernel is not '
+               f'proven to be the one built (vmlinux build-id {want}; an initramfs of an '
+               f'older init?)')
+    elif log.build_id.startswith('none'):
+        j.fail('infra', f'the guest init could not read the booted kernel\'s build ID: '
+               f'{log.build_id} (vmlinux build-id {want})')
+    elif log.build_id.lower() != want:
+        j.fail('infra', f'the booted kernel is not the one built: build-id {log.build_id}, '
+               f'vmlinux {want} (a stale boot image?)')
 
 
 def kunit_leaves(group, path=()):
@@ -695,6 +727,13 @@ def collections_arg(s):
     return dict(pairs)
 
 
+def build_id_arg(s):
+    """A GNU build ID: hex digits, in lower case."""
+    if not re.fullmatch('[0-9a-fA-F]+', s):
+        raise argparse.ArgumentTypeError(f'not a build ID (hex digits): {s!r}')
+    return s.lower()
+
+
 def parse_args(argv):
     ap = argparse.ArgumentParser(
         description="Judge a test boot's console log: KUnit, the guest's "
@@ -734,6 +773,9 @@ def parse_args(argv):
                     '(the "selftests: DIR: NAME" of LABEL.ktap)')
     ap.add_argument('--kunit-suite', default='vma_retry', metavar='S',
                     help='the KUnit suite that must be in the results (vma_retry)')
+    ap.add_argument('--build-id', type=build_id_arg, default=None, metavar='HEX',
+                    help="the GNU build ID of the vmlinux meant to boot: the guest init's "
+                    'must be the same (else infra); default: not compared')
     args = ap.parse_args(argv)
     # kunit.py changes to the kernel tree: it is given absolute paths.
     args.out = os.path.abspath(args.out)
@@ -751,6 +793,7 @@ def main(argv):
         print(f'error: {args.log}: {e.strerror}', file=sys.stderr)
         return EXIT_INFRA
     judge_qemu(j, log)
+    judge_build_id(j, log)
     if args.boot_only:
         boot_only(j, log)
         return j.status()

@@ -41,7 +41,7 @@ for m in "${A_MAKE[@]}"; do
 	*) args+=(--make_options "$m") ;;
 	esac
 done
-args+=(--make_options "CC=ccache $A_CC")
+args+=(--make_options "CC=$VMA_RETRY_ROOT/scripts/cc-cache.sh $A_CC")
 # kunit.py always asks QEMU for "-accel kvm" first. On machines where
 # /dev/kvm exists but nested KVM fails at run time (these CI machines),
 # that aborts the run, so QEMU is reached through a wrapper that keeps only

@@ -200,7 +200,8 @@ new_worktree() { # DIR REPO REV [DIFF-SHA]
 	stage "creating worktree $1" git -C "$2" worktree add -q -f --detach "$1" "$3"
 }
 
-# ccache for kernel builds in the tree SRC. Depend mode: on a miss ccache
+# ccache for kernel builds in the tree SRC (through scripts/cc-cache.sh,
+# which keeps sources with .incbin out of it). Depend mode: on a miss ccache
 # takes the dependencies from the compiler's own -MMD output, which Kbuild
 # always asks for, instead of running the preprocessor a second time. An
 # x86_64 test kernel with an empty cache, alone on 2 cores: 381 s in
@@ -298,9 +299,9 @@ load_arch() {
 	A_KERNEL_ARGS=$(trim "${f[11]:--}")
 	[[ $A_KERNEL_ARGS == - ]] && A_KERNEL_ARGS=
 	A_QEMU_PKG=$(trim "${f[12]:-}")
-	# The debug and test debug columns: fragment names of configs/, or -.
+	# The debug and test columns: fragment names of configs/, or -.
 	[[ -n $(trim "${f[13]:-}") && -n $(trim "${f[14]:-}") ]] ||
-		die "configs/arches: $A_NAME: an empty debug or test debug column (fragment names or -)"
+		die "configs/arches: $A_NAME: an empty debug or test column (fragment names or -)"
 	local frag
 	A_DEBUG_FRAGS=() A_TEST_DEBUG_FRAGS=()
 	for frag in ${f[13]}; do [[ $frag == - ]] || A_DEBUG_FRAGS+=("$VMA_RETRY_ROOT/configs/$frag.config"); done

@@ -16,12 +16,16 @@ DEBUG_SLOW=4
 usage() {
 	cat <<EOF_USAGE
 Usage: $0 [--src DIR] [--tag T] [--debug] [--no-regress-rows] [--rejudge LOG]
-          [--boot-only] [--kernel F] [--initrd F] [--log F] [--baseline F] ARCH
+          [--boot-only] [--kernel F] [--initrd F] [--log F] [--baseline F]
+          [--build-id HEX] ARCH
 
 Boots \$VMA_RETRY_CACHE/build/ARCH[-debug][-TAG]'s kernel with the initramfs of
 scripts/build-initramfs.sh under QEMU TCG, with a timeout, and saves the
 console log as out/ARCH.log. Then scripts/judge-log.py judges the log, read
-once (its --help; all it needs comes as its arguments): the KUnit output with
+once (its --help; all it needs comes as its arguments): that the booted
+kernel is the one built (the build ID that the guest init prints is the
+GNU build ID of the vmlinux beside the image, read with readelf -n: a
+stale boot image is an infrastructure failure), the KUnit output with
 the kernel's kunit.py parse --json (the suite $KUNIT_SUITE must be there and
 pass), the guest's KTAP (one subtest per program of selftests/tests; the
 top-level plan and each program's nested plan must match the results it
@@ -53,20 +57,28 @@ $VARIANT_USAGE
                  no kernel, initramfs, toolchain or QEMU is needed. TESTS=,
                  --tag and the others mean what they meant for the run of LOG.
   --boot-only    boot and save the log, judge only that the guest init
-                 finished (else 3) and that there is no splat (else 1): the
-                 benchmark's boots (scripts/bench.sh judges their results)
-  --kernel F     boot this image (default: the build tree's)
+                 finished (else 3), the build ID (else 3) and that there is
+                 no splat (else 1): the benchmark's boots (scripts/bench.sh
+                 judges their results)
+  --kernel F     boot this image (default: the build tree's); unless
+                 --build-id is given, F is a build tree's image (its path
+                 ends in the arch's image path of configs/arches), and the
+                 vmlinux of that tree has the build ID to expect
   --initrd F     with this initramfs (default: scripts/build-initramfs.sh's,
                  \$VMA_RETRY_CACHE/build/initramfs-ARCH[-TAG].cpio)
   --log F        save the console log as F (default: OUT/ARCH[-debug][-TAG].log)
   --baseline F   the regression guard's baseline (default:
                  selftests/regress/ARCH; a missing file: the arch has none)
+  --build-id HEX the GNU build ID the booted kernel must have (default:
+                 its vmlinux's; with --rejudge: none, nothing is compared,
+                 as the build tree may have changed since the log was saved)
 
 Exit status: 0 pass, 1 test failure (a failed test; a required test that
 skipped, ran zero cases or all of whose cases skipped; a plan that does not
 match a program's results; a missing KUnit suite; missing regress results; a
 splat), 3 infrastructure failure (timeout, boot failure, no or incomplete
-KTAP, no KUnit output); the last console lines are shown on failure.
+KTAP, no KUnit output, a booted kernel whose build ID is not the vmlinux's
+or that printed none); the last console lines are shown on failure.
 
 Environment:
   TESTS=a,b      run only these programs of selftests/tests
@@ -80,6 +92,7 @@ Environment:
 EOF_USAGE
 }
 rejudge='' boot_only='' opt_kernel='' opt_initrd='' opt_log='' no_regress_rows='' opt_baseline=''
+build_id=''
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
@@ -99,6 +112,11 @@ while (($#)); do
 	--rejudge)
 		(($# >= 2)) || usage_error "--rejudge needs a log file (see --help)"
 		rejudge=$2
+		shift 2
+		;;
+	--build-id)
+		[[ ${2:-} =~ ^[0-9a-fA-F]+$ ]] || usage_error "--build-id needs a build ID in hex digits (see --help)"
+		build_id=${2,,}
 		shift 2
 		;;
 	-*) usage_error "unknown option '$1' (see --help)" ;;
@@ -129,6 +147,19 @@ else
 	initrd=${opt_initrd:-$(initramfs_base).cpio}
 	[[ -f $kernel ]] || die "$label: no kernel image $kernel (make build ARCH=$A_NAME)"
 	[[ -f $initrd ]] || die "$label: no initramfs $initrd (make initramfs ARCH=$A_NAME)"
+	# The kernel that was built: the GNU build ID of the vmlinux beside
+	# the image (for powerpc the image is that vmlinux), which the guest
+	# init must print (judge-log.py --build-id; an interactive boot is not
+	# judged).
+	if [[ -z $build_id && -z ${INTERACTIVE:-} ]]; then
+		[[ $kernel == */"$A_IMAGE" ]] ||
+			usage_error "--kernel $kernel is not a build tree's $A_IMAGE: give its vmlinux's build ID (--build-id HEX)"
+		vmlinux=${kernel%"$A_IMAGE"}vmlinux
+		[[ -f $vmlinux ]] || die "$label: no $vmlinux, whose build ID the booted kernel must have"
+		build_id=$(readelf -n "$vmlinux" | awk '$1 == "Build" && $2 == "ID:" && !n++ { print $3 }') || true
+		[[ -n $build_id ]] || die "$label: $vmlinux has no GNU build ID (readelf -n)"
+		log "$label: the booted kernel must be $vmlinux (build-id $build_id)"
+	fi
 
 	append="panic=-1 null_blk.nr_devices=0"
 	[[ -n $A_CONSOLE ]] && append="console=$A_CONSOLE $append"
@@ -188,6 +219,7 @@ secs=$((SECONDS - t0))
 # verdict, count and output (see --help); it exits with the run's status.
 judge=("$VMA_RETRY_ROOT/scripts/judge-log.py" --arch="$A_NAME" --label="$label" --log="$logf"
 	--out="$OUT" --seconds="$secs" --qemu-status="$rc" --timeout="$timeout" --t0="$_vr_t0")
+[[ -z $build_id ]] || judge+=(--build-id="$build_id")
 [[ -z $boot_only ]] || exec "${judge[@]}" --boot-only
 judge+=(--baseline="${opt_baseline:-$VMA_RETRY_ROOT/selftests/regress/$A_NAME}"
 	--required="$(tests_of_kind required | paste -sd' ')"

@@ -19,6 +19,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -461,6 +462,58 @@ static void regress_env(void)
 	    nsettings - failed, restored, failed, swap ? swap : "none");
 }
 
+/*
+ * The running kernel's GNU build ID, from its ELF notes: the judge compares
+ * it with the build ID of the vmlinux that run-qemu.sh meant to boot, so that
+ * a stale boot image cannot pass for the kernel that was built.
+ */
+static void say_build_id(void)
+{
+	unsigned char buf[4096];
+	char hex[2 * 64 + 1];
+	int fd = open("/sys/kernel/notes", O_RDONLY);
+	ssize_t n;
+	size_t off = 0;
+
+	if (fd < 0) {
+		say("# vma-retry-init: kernel build-id none (/sys/kernel/notes: %s)\n",
+		    strerror(errno));
+		return;
+	}
+	n = read(fd, buf, sizeof(buf));
+	if (n < 0) {
+		say("# vma-retry-init: kernel build-id none (/sys/kernel/notes: read: %s)\n",
+		    strerror(errno));
+		close(fd);
+		return;
+	}
+	close(fd);
+	/* Each note: its header, then its name and its desc, each 4-aligned. */
+	while (off + sizeof(Elf32_Nhdr) <= (size_t)n) {
+		Elf32_Nhdr nh;	/* (the same 32-bit words in a 64-bit kernel) */
+		size_t name = off + sizeof(nh), desc, next;
+
+		memcpy(&nh, buf + off, sizeof(nh));
+		if (nh.n_namesz > (size_t)n || nh.n_descsz > (size_t)n)
+			break;
+		desc = name + ((nh.n_namesz + 3) & ~3u);
+		next = desc + ((nh.n_descsz + 3) & ~3u);
+		if (next > (size_t)n)
+			break;
+		if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
+		    !memcmp(buf + name, "GNU", 4)) {
+			if (!nh.n_descsz || nh.n_descsz > 64)
+				break;
+			for (unsigned int i = 0; i < nh.n_descsz; i++)
+				sprintf(hex + 2 * i, "%02x", buf[desc + i]);
+			say("# vma-retry-init: kernel build-id %s\n", hex);
+			return;
+		}
+		off = next;
+	}
+	say("# vma-retry-init: kernel build-id none (no NT_GNU_BUILD_ID note in /sys/kernel/notes)\n");
+}
+
 static void shell(void)
 {
 	char line[1024];
@@ -550,6 +603,7 @@ int main(void)
 	}
 
 	say("# vma-retry-init: start\n");
+	say_build_id();
 	if (cmdline_arg("vr.shell")) {
 		shell();
 		goto out;

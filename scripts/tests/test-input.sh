@@ -28,13 +28,15 @@ gate "input"):
     a only; make bisect-check ARCH=a runs bisect-check.sh with ARCHES=a;
   - the scripts reject an unknown arch, an unknown option and a bad value
     (bench.sh --boots 0, --seed -1, --plan nope, --kernels series,hold;
-    BENCH_SEED=1e3, BENCH_PLAN=../plan-full) with exit 2; every script's --help prints its usage;
+    BENCH_SEED=1e3, BENCH_PLAN=../plan-full; run-qemu.sh and judge-log.py
+    --build-id that is not hex) with exit 2; every script's --help prints
+    its usage;
   - in a scratch copy of configs/ and scripts/: a new arch row is picked up
     by every reader of the table (make help, load_arch, the packages
     setup.sh --print-packages lists, the lists in the Cc's of a send.sh run
     with a throwaway identity) with no other file touched
     but its config fragment; a row without its fragment, with a debug
-    fragment that does not exist, an empty test debug column or without a
+    fragment that does not exist, an empty test column or without a
     QEMU package is an error naming the row.
 Exit status: 0 all hold, 1 one does not (each is printed).
 EOF_USAGE
@@ -88,6 +90,10 @@ expect 2 "unknown option" "build-initramfs.sh --bogus" "$R/scripts/build-initram
 expect 2 "unrecognized arguments: --bogus" "judge-log.py --bogus" "$R/scripts/judge-log.py" \
 	--arch x86_64 --label x86_64 --log /dev/null --out /nonexistent --bogus
 expect 2 "positive number" "bench.sh --boots 0" "$R/scripts/bench.sh" --boots 0 x86_64
+expect 2 "--build-id needs a build ID in hex digits" "run-qemu.sh --build-id xyz" \
+	env VMA_RETRY_CACHE=/dev/null/cache OUT=/dev/null/out "$R/scripts/run-qemu.sh" --build-id xyz x86_64
+expect 2 "not a build ID \\(hex digits\\): 'xyz'" "judge-log.py --build-id xyz" "$R/scripts/judge-log.py" \
+	--arch x86_64 --label x86_64 --log /dev/null --out /nonexistent --build-id xyz
 expect 2 "no file" "bench.sh --hold-patch missing" "$R/scripts/bench.sh" --hold-patch /nonexistent x86_64
 
 valid_tests="valid \\(selftests/tests\\): $(test_rows | cut -d'|' -f1 | paste -sd' ')"
@@ -180,7 +186,7 @@ sed -i 's/^\(dummy .*|\)kasan softlockup |-$/\1kasan nosuch |-/' "$tmp/configs/a
 expect 3 "dummy: no config fragment configs/nosuch.config" "a debug fragment that does not exist" \
 	in_tmp 'load_arch dummy'
 sed -i 's/^\(dummy .*|\)kasan nosuch |-$/\1kasan | /' "$tmp/configs/arches"
-expect 3 "dummy: an empty debug or test debug column" "an empty test debug column" \
+expect 3 "dummy: an empty debug or test column" "an empty test column" \
 	in_tmp 'load_arch dummy'
 sed -i 's/^\(dummy .*|\)qemu-system-dummy *|kasan | $/\1|kasan |-/' "$tmp/configs/arches"
 expect 3 "dummy: no QEMU package" "a row without a QEMU package" in_tmp 'load_arch dummy'

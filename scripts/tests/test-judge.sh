@@ -15,7 +15,8 @@ Usage: $0 [--help]
 Feeds doctored copies of scripts/tests/fixtures/x86_64.log (real lines of an
 x86_64 run with TESTS=vma_retry,mremap_dontunmap,process_madv, see
 scripts/tests/fixtures/README) to scripts/run-qemu.sh --rejudge (which hands them,
-with what it was given, to the judge, scripts/judge-log.py) and checks the
+with what it was given, to the judge, scripts/judge-log.py), each with
+--build-id of the fixture's build-id line as a boot has it, and checks the
 exit status and the summary line or reason of each:
   - the log as it is: pass, with its counts (kunit 21/0/0, selftests
     12/0/0, regress 11/0/1); without its regress programs, judged as an
@@ -25,6 +26,13 @@ exit status and the summary line or reason of each:
   - the required program: every case skipped, zero cases, its nested plan
     not matching its cases, skipped as a whole: fail (1);
   - init's top-level plan not matching its results, or missing: infra (3);
+  - the booted kernel's build ID (init's build-id line) not the expected
+    one, "none" or no such line: infra (3), also with --boot-only; without
+    --build-id (a saved log judged again) not compared; and two boots
+    through run-qemu.sh with a stand-in QEMU that prints the fixture, of a
+    build tree whose vmlinux has the fixture's build ID (pass) and another
+    one (infra: the stale boot image); an image outside a build tree
+    without --build-id is refused;
   - no KUnit output: infra (3); the suite missing, a failed case, a KUnit
     plan that does not match: fail (1);
   - the regress results missing (TESTS unset on x86_64, which has a
@@ -55,6 +63,10 @@ case ${1:-} in -h | --help) usage; exit 0 ;; "") ;; *) usage_error "unexpected a
 judge=$VMA_RETRY_ROOT/scripts/run-qemu.sh
 fixture=$VMA_RETRY_ROOT/scripts/tests/fixtures/x86_64.log
 three=vma_retry,mremap_dontunmap,process_madv
+# The build ID of the fixture's build-id line (fixtures/README); every
+# judged log is given it, as run-qemu.sh gives a boot its vmlinux's.
+bid=6dffd2acc2ab6d3c9c7a053f0fb32256157e4187
+bidopt=(--build-id "$bid")
 tree=$(kernel_tree)
 [[ -f $tree/tools/testing/kunit/kunit.py ]] || "$VMA_RETRY_ROOT/scripts/base-tree.sh" >&2
 tmp=$(mktemp -d)
@@ -81,7 +93,8 @@ expect() {
 		if [[ $a == [A-Z]*=* ]]; then envs+=("$a"); else opts+=("$a"); fi
 	done
 	env -u TESTS -u KUNIT_SUITE TESTS=$three "${envs[@]}" OUT="$tmp/out" \
-		"$judge" --src "$tree" "${opts[@]}" --rejudge "$tmp/$log.log" "$arch" >"$tmp/judge.log" 2>&1 || rc=$?
+		"$judge" --src "$tree" "${bidopt[@]}" "${opts[@]}" --rejudge "$tmp/$log.log" "$arch" \
+		>"$tmp/judge.log" 2>&1 || rc=$?
 	checks=$((checks + 1))
 	sum=$(cat "$tmp/out/"*.summary 2>/dev/null || true)
 	IFS='|' read -r -a t <<<"$text"
@@ -316,6 +329,72 @@ doctor unfinished '/^    #  RUN .*vma_retry\.file_read_vs_mmap_writer/ { exit } 
 expect unfinished 3 "the guest init did not finish" x86_64
 doctor topnone '/^1\.\.4$/ { next } 1'
 expect topnone 3 "no top-level plan" x86_64
+
+# ---- the booted kernel is the one built: its build ID ----------------------
+# (the fixture as it is, with its own build ID, passed above)
+other=0123456789abcdef0123456789abcdef01234567
+stale="the booted kernel is not the one built: build-id $bid, vmlinux $other (a stale boot image?)"
+expect asis 3 "infra  kunit 21/0/0  selftests 12/0/0  regress 11/0/1|$stale" x86_64 --build-id "$other"
+case_is run run error "$stale"
+expect asis 0 "pass   kunit 21/0/0" x86_64 --build-id "${bid^^}"
+doctor nobid '!/^# vma-retry-init: kernel build-id /'
+expect nobid 3 "infra  kunit 21/0/0|the guest init printed no build-id line" x86_64
+doctor bidnone '/^# vma-retry-init: kernel build-id / { $0 = "# vma-retry-init: kernel build-id none (/sys/kernel/notes: No such file or directory)" } 1'
+expect bidnone 3 "could not read the booted kernel's build ID: none (/sys/kernel/notes: No such" x86_64
+# A saved log judged again: nothing to compare with (an init of before
+# the build-id line, too).
+bidopt=()
+expect nobid 0 "pass   kunit 21/0/0" x86_64
+bidopt=(--build-id "$bid")
+# The benchmark's boots (--boot-only: no summary line; the reason is
+# logged).
+boot_only_is() { # boot_only_is LOG WANT-EXIT [TEXT] [OPTION...]
+	local log=$1 want=$2 text=${3:-} rc=0
+	shift 3
+	OUT="$tmp/out" "$judge" --boot-only "${bidopt[@]}" "$@" --rejudge "$tmp/$log.log" x86_64 \
+		>"$tmp/judge.log" 2>&1 || rc=$?
+	checks=$((checks + 1))
+	if ((rc != want)) || ! grep -qF -- "$text" "$tmp/judge.log"; then
+		printf 'test-judge: FAIL: --boot-only %s %s: exit %d (want %d), want "%s" in:\n' \
+			"$log" "$*" "$rc" "$want" "$text" >&2
+		tail -n 3 "$tmp/judge.log" >&2
+		fails=$((fails + 1))
+	fi
+}
+boot_only_is asis 0 "booted and finished"
+boot_only_is asis 3 "$stale" --build-id "$other"
+boot_only_is nobid 3 "the guest init printed no build-id line"
+# A boot through run-qemu.sh, with a stand-in QEMU that prints the
+# fixture, of a build tree (in a cache of its own) whose vmlinux has the
+# fixture's build ID (ld --build-id=0xHEX); then the vmlinux is another
+# kernel's (a rebuild whose new kernel did not reach the image): infra.
+fake_boot() { # fake_boot VMLINUX-BUILD-ID WANT-EXIT TEXT [OPTION...]
+	local id=$1 want=$2 text=$3 rc=0 cache=$tmp/cache sum
+	shift 3
+	mkdir -p "$cache/build/x86_64/arch/x86/boot" "$tmp/bin"
+	: >"$cache/build/x86_64/arch/x86/boot/bzImage"
+	: >"$cache/build/initramfs-x86_64.cpio"
+	echo 'int main(void) { return 0; }' >"$tmp/vmlinux.c"
+	gcc -Wl,--build-id="0x$id" -o "$cache/build/x86_64/vmlinux" "$tmp/vmlinux.c"
+	printf '#!/bin/sh\nexec cat "%s"\n' "$fixture" >"$tmp/bin/qemu-system-x86_64"
+	chmod +x "$tmp/bin/qemu-system-x86_64"
+	rm -rf "$tmp/out"
+	env -u TESTS -u KUNIT_SUITE -u APPEND -u INTERACTIVE TESTS=$three PATH="$tmp/bin:$PATH" \
+		VMA_RETRY_CACHE="$cache" OUT="$tmp/out" TIMEOUT=60 \
+		"$judge" --src "$tree" "$@" x86_64 >"$tmp/judge.log" 2>&1 || rc=$?
+	checks=$((checks + 1))
+	sum=$(cat "$tmp/out/"*.summary 2>/dev/null || true)
+	if ((rc != want)) || ! grep -qF -- "$text" <<<"$sum
+$(cat "$tmp/judge.log")"; then
+		printf 'test-judge: FAIL: a boot of a vmlinux with build-id %s %s: exit %d (want %d), want "%s" in: %s\n' \
+			"$id" "$*" "$rc" "$want" "$text" "${sum:-no summary}" >&2
+		tail -n 3 "$tmp/judge.log" >&2
+		fails=$((fails + 1))
+	fi
+}
+fake_boot "$bid" 0 "pass   kunit 21/0/0  selftests 12/0/0  regress 11/0/1"
+fake_boot "$other" 3 "the booted kernel is not the one built: build-id $bid, vmlinux $other (a stale boot image?)"
+fake_boot "$other" 2 "--kernel $tmp/vmlinux.c is not a build tree's arch/x86/boot/bzImage: give its vmlinux's build ID (--build-id HEX)" --kernel "$tmp/vmlinux.c"
 
 # ---- KUnit ------------------------------------------------------------------
 doctor nokunit '/^# vma-retry-init: start/ { init = 1 } !init && /^\[ *[0-9.]+\]  *(KTAP|1\.\.|ok |not ok |#)/ { next } 1'
