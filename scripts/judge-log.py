@@ -487,6 +487,7 @@ def regress_lines(a, log):
 
 
 REGRESS_CASE_RE = re.compile(r'([^:]*): (ok|skip|not ok): (.*)', re.S)
+XFAIL_RE = re.compile(r'^([^:]*: ok: )# XFAIL ', re.S)
 
 
 def regress_cases(j, want, got):
@@ -495,7 +496,11 @@ def regress_cases(j, want, got):
     kernel and ok = passed, the same and skip or not ok (on both kernels) =
     skipped, a case (description) whose lines differ = failed (changed,
     missing or new; a description that a program repeats counts as often
-    as it is repeated). The "(exit)" lines count as lines only."""
+    as it is repeated). The "(exit)" lines count as lines only. An XFAIL
+    is ok: the program declares that the case may pass or fail (cow's
+    vmsplice() cases on hugetlb, a known upstream leak that shows or not
+    from run to run), so "ok: # XFAIL desc" and "ok: desc" are the same."""
+    want, got = ([XFAIL_RE.sub(r'\1', x) for x in lines] for lines in (want, got))
     w, g = collections.Counter(want), collections.Counter(got)
     same = w & g
     for line, c in same.items():
