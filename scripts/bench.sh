@@ -41,8 +41,8 @@ PNG plots in out/bench/ARCH (out/bench/ARCH-hold-patch with --hold-patch).
 on an idle machine).
 
 --quick (BENCH_QUICK=1 of make bench; make check runs it): one boot of the
-already built series test kernel of ARCH (make build), with its test
-initramfs when that is there (it has vma_bench too), with the plan
+series test kernel of ARCH (make build; built if stale), with a benchmark
+initramfs of this checkout (vma_bench, init and plans), with the plan
 selftests/bench/plan-quick, into out/bench/ARCH-quick; bench-report.py
 --check fails on a crash, a missing or failed record, or a coarse clock,
 never on a timing.
@@ -145,13 +145,10 @@ boot() {
 
 if [[ -n $quick ]]; then
 	image=$(stage "$A_NAME: series test kernel" "$S/build-kernel.sh" "$A_NAME")
-	# The test initramfs has vma_bench and the plans too: make check has
-	# just built it, from the same tree.
-	initrd=$(initramfs_base).cpio
-	if [[ ! -f $initrd || $initrd -ot $VMA_RETRY_ROOT/selftests/bench/vma_bench.c ]]; then
-		initrd=$(stage "$A_NAME: benchmark initramfs" "$S/build-initramfs.sh" \
-			--bench --test-src "$applied" --out "$out/initramfs-series.cpio" "$A_NAME")
-	fi
+	# Always this checkout's vma_bench, init and plans (seconds): the test
+	# initramfs in the cache is whoever built it last, from their checkout.
+	initrd=$(stage "$A_NAME: benchmark initramfs" "$S/build-initramfs.sh" --bench \
+		--src "$applied" --tag bench-series --out "$out/initramfs-series.cpio" "$A_NAME")
 	boot series 1 "$image" "$initrd" quick
 	exec /usr/bin/python3 "$S/bench-report.py" --manifest "$manifest" --out "$out" --check
 fi
