@@ -212,8 +212,9 @@ for k in base series hold; do
 		--src "${tree[$k]}" --tag "${btag[$k]}" "$A_NAME")
 	initrd[$k]=$(stage "$A_NAME: $k initramfs" "$S/build-initramfs.sh" --bench \
 		--src "${tree[$k]}" --tag "${btag[$k]}" --out "$out/initramfs-$k.cpio" "$A_NAME")
-	printf '%s: %s at %s\n' "$k" "${tree[$k]}" "$(git -C "${tree[$k]}" rev-parse --short HEAD)" \
-		>>"$out/kernels.txt"
+	bid=$(readelf -n "${image[$k]%"$A_IMAGE"}vmlinux" | awk '$1 == "Build" && $2 == "ID:" && !n++ { print $3 }')
+	printf '%s: %s at %s, build-id %s\n' "$k" "${tree[$k]}" \
+		"$(git -C "${tree[$k]}" rev-parse --short HEAD)" "${bid:-none}" >>"$out/kernels.txt"
 done
 [[ -z $build_only ]] || exit 0
 
