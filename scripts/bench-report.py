@@ -334,6 +334,19 @@ def clock_problem(rec):
     return None
 
 
+def clock_line(runs):
+    """The guest clocks the records were timed with, as one line (a
+    coarse one is also a problem: clock_problem)."""
+    seen = {}
+    for r in runs:
+        key = (str(r['clock_source']), r['clock_res_ns'])
+        seen[key] = seen.get(key, 0) + 1
+    parts = [f'{src} ({res:g} ns resolution) in {n}' if is_num(res)
+             else f'{src} (no resolution) in {n}'
+             for (src, res), n in sorted(seen.items(), key=str)]
+    return f'clock: {"; ".join(parts) or "none"} of {len(runs)} record(s)'
+
+
 def metrics_of(rec):
     """The numeric fields of the metric sections, as 'section.field'."""
     out = {}
@@ -1267,7 +1280,7 @@ def write_outputs(out, boots, runs, report, args):
         f.write('\n')
     head = [f'kernels: {" ".join(kernels)}; blocks: {len(blocks)}'
             + (f'; block order seed {args.order_seed}'
-               if args.order_seed is not None else ''), '']
+               if args.order_seed is not None else ''), clock_line(runs), '']
     text = '\n'.join(head + render_tests(family, aa, args.primaries,
                                          args.plan, len(blocks))) + \
         '\n' + render_tables(configs, kernels) + '\n' + \
@@ -1325,6 +1338,7 @@ def main(argv):
         write_outputs(args.out, boots, runs, report, args)
     status = report.status()
     if args.check:
+        print(clock_line(runs))
         print(f'bench-report: {len(boots)} log(s), {len(runs)} record(s), '
               f'{len(report.problems)} problem(s): exit {status}')
     return status

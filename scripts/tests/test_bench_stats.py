@@ -263,6 +263,9 @@ class Report(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
             out = r.stdout
             self.assertIn('blocks: 6; block order seed 7', out)
+            # the fixture's two records a boot, timed with the TSC
+            self.assertIn('\nclock: tsc (1 ns resolution) in 48 of 48 '
+                          'record(s)\n', out)
             self.assertRegex(out, r'A/A control \(base2/base, the base '
                              r'booted again\): \d+ of 4 intervals exclude 1')
             rows = [ln for ln in out.split('\n') if ln.startswith(('*  ',
