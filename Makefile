@@ -52,7 +52,10 @@ help:
 	@echo '  INTERACTIVE=1      make run: no tests, a command loop in the guest'
 	@echo '  JOBS=N             parallel jobs of kernel builds (default: nproc)'
 	@echo '  SKIP_BISECT=1      make check: skip the bisect check (reported as skipped)'
-	@echo '  BOOTS=N            make bench: boots of each kernel (default 3)'
+	@echo '  BOOTS=N            make bench: blocks, each one boot of base, base2 (the A/A'
+	@echo '                     control), series and hold in a random order (default 10)'
+	@echo '  BENCH_SEED=N       make bench: the seed of the block order (default: random)'
+	@echo '  BENCH_PLAN=NAME    make bench: selftests/bench/plan-NAME (default full)'
 	@echo '  HOLD_PATCH=FILE    make bench: your hold-the-lock patch instead of the emulation'
 	@echo '  BENCH_QUICK=1      make bench: one quick boot of the series test kernel'
 	@echo '  BUILD_ONLY=1       make bench: build the kernels, boot nothing'
@@ -126,7 +129,8 @@ stress: need-arch
 bench: need-arch
 	$(S)/apply-series.sh
 	$(S)/bench.sh $(if $(BENCH_QUICK),--quick) $(if $(BUILD_ONLY),--build-only) \
-		$(if $(BOOTS),--boots $(BOOTS)) \
+		$(if $(BOOTS),--boots $(BOOTS)) $(if $(BENCH_SEED),--seed $(BENCH_SEED)) \
+		$(if $(BENCH_PLAN),--plan $(BENCH_PLAN)) \
 		$(if $(HOLD_PATCH),--hold-patch $(HOLD_PATCH)) $(ARCH)
 
 send:

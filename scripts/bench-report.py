@@ -3,31 +3,46 @@
 """Report the vma_bench results of a set of QEMU boots.
 
 Usage: bench-report.py --manifest FILE [--out DIR] [--check]
-                       [--resamples N] [--seed N]
+                       [--plan FILE] [--resamples N] [--seed N]
 
-The manifest is a TSV file, one line per boot: kernel<TAB>boot<TAB>logfile
-(kernel: base, series or hold; boot: an integer; a relative logfile is
-relative to the manifest's directory; blank lines and lines starting with
-'#' are ignored). Each console log holds one '# VMA_BENCH {json}' line per
-benchmark invocation and, if the boot completed, the guest init's line
-'# vma-retry-init: done pass=P fail=F skip=S'.
+The manifest is a TSV file, one line per boot: kernel<TAB>block<TAB>logfile
+(kernel: base, base2, series or hold; block: an integer, the boots of one
+block ran together, one per kernel; a relative logfile is relative to the
+manifest's directory; blank lines and lines starting with '#' are
+ignored, but '# block order seed: N' is reported). base2 is the A/A
+control, the base kernel booted again (scripts/bench.sh). Each console
+log holds one '# VMA_BENCH {json}' line per benchmark invocation and, if
+the boot completed, the guest init's line '# vma-retry-init: done
+pass=P fail=F skip=S'.
 
 A run is one record (one benchmark invocation); a configuration is the
 workload and all its params. For each configuration and kernel the report
-gives the number of runs and the median over runs of every metric, and the
-ratios series/base and hold/base of those medians with a 95% bootstrap
-confidence interval (runs resampled with replacement within each kernel
-independently, ratio of the medians, --resamples times, with a fixed seed
-per configuration and metric, so the output is reproducible).
+gives the number of runs and the median over runs of every metric. Every
+comparison (series/base, hold/base, base2/base) is paired by block: the
+per-block log ratio, its mean given back as a geometric mean ratio with a
+95% t-interval, the t-test p and the exact signed-rank p; q is the
+Benjamini-Hochberg adjustment over the series/base and hold/base tests of
+the tables' endpoints. The A/A line counts the base2/base intervals that
+exclude 1. --plan FILE: the plan the boots ran; its '# primary: PAIR
+WORKLOAD KEY=VALUE... METRIC' lines name the primary endpoints, listed
+first. Pooled per-call latencies of the writers and fork (from their
+histograms) get a hierarchical bootstrap, blocks then calls, --resamples
+times with --seed. Documentation/benchmark.txt has the why.
 
 --out DIR (created) gets:
   samples.csv           one row per record, flattened (no histogram)
   summary.json          per configuration and kernel: runs, medians,
-                        pooled histogram percentiles, ratios with CIs
-  tables.txt            the seven tables, also printed to stdout
-  writer_p99_vs_d.png   writer p99 against D, with the idle floor
-  fork_p99_vs_d.png     fork() p99 against D, one subplot per K
-  throughput_ratios.png series/base and hold/base of faults/s, rounds/s
+                        per-boot p99s, pooled histogram percentiles,
+                        paired ratios; the tests, the A/A count, the
+                        pooled latencies with their intervals
+  tables.txt            the paired tests, the tables and the pooled
+                        latency tables, also printed to stdout
+  writer_p99_vs_d.png, samevma_p99_vs_d.png, fork_p99_vs_d.png
+                        p99 (ms) against D, each boot a point
+  ecdf_*.png            P(latency > x) of each configuration, pooled and
+                        per boot, log-log, ms
+  throughput_ratios.png the paired ratios of faults/s and rounds/s, each
+                        block a point, log axis
 A plot without data is skipped with a message on stderr (and an old file
 of that name removed). Records that are not ok, or that have a coarse
 clock, are in samples.csv but not in the medians, tables or plots.
@@ -50,17 +65,25 @@ import math
 import os
 import re
 import sys
+import textwrap
 import zlib
 
-KERNELS = ('base', 'series', 'hold')
-PAIRS = (('series', 'base'), ('hold', 'base'))
-SECTIONS = ('lat', 'faults', 'memcg', 'swapin', 'mmap_lock', 'vmstat')
+import bench_stats as stats
+
+KERNELS = ('base', 'base2', 'series', 'hold')
+# base2/base is the A/A control: the base kernel booted again under another
+# label (scripts/bench.sh), analysed exactly like the other two.
+PAIRS = (('series', 'base'), ('hold', 'base'), ('base2', 'base'))
+TESTED = PAIRS[:2]
+SECTIONS = ('lat', 'svc', 'faults', 'memcg', 'swapin', 'mmap_lock',
+            'vmstat')
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INFRA = 0, 1, 2, 3
-RESAMPLES = 2000
+HIER_RESAMPLES = 1000
 SEED = 20261201
 MAX_RES_NS = 1000
 SUB_BUCKETS = 16
-COLORS = {'base': 'tab:gray', 'series': 'tab:blue', 'hold': 'tab:red'}
+COLORS = {'base': 'tab:gray', 'base2': 'tab:olive', 'series': 'tab:blue',
+          'hold': 'tab:red'}
 
 # Exit status of each kind of problem: (with --check, without).
 PROBLEMS = {
@@ -104,24 +127,37 @@ def writer_sel(op):
 # The seven tables, numbered as the workloads of selftests/bench/README (1
 # and 7 in parts): title, short name (plots), which
 # configurations, the params of the row labels, the latency rows (metric,
-# label), the other rows, and the metric that the ratio columns are of.
+# label), the other rows, the metric that the ratio columns are of, the
+# endpoints of the paired tests (default: main), and the per-call
+# latencies (lat: from the due time; svc: from the start) that the
+# hierarchical bootstrap resamples (none: no latency table).
+WRITER_ENDPOINTS = ('lat.p50_us', 'lat.p99_us', 'lat.rate')
+PER_BOOT = ('lat.p99_us', 'svc.p99_us')   # in summary.json, for the plots
 TABLES = (
     dict(title='1a. unrelated-VMA writer, op mmap', short='writer mmap',
          sel=writer_sel('mmap'), rows=('delay_ms', 'threads', 'nice'),
-         lat=LAT_ROWS, other=WRITER_ROWS, main='lat.p99_us'),
+         lat=LAT_ROWS, other=WRITER_ROWS, main='lat.p99_us',
+         endpoints=WRITER_ENDPOINTS, hist='lat'),
     dict(title='1b. unrelated-VMA writer, op mprotect',
          short='writer mprotect', sel=writer_sel('mprotect'),
          rows=('delay_ms', 'threads', 'nice'),
-         lat=LAT_ROWS, other=WRITER_ROWS, main='lat.p99_us'),
+         lat=LAT_ROWS, other=WRITER_ROWS, main='lat.p99_us',
+         endpoints=WRITER_ENDPOINTS, hist='lat'),
     dict(title='2. same-VMA writer (samevma)', short='samevma',
          sel=lambda w, pr: w == 'samevma',
          rows=('delay_ms', 'threads', 'nice'),
-         lat=LAT_ROWS, other=WRITER_ROWS, main='lat.p99_us'),
-    dict(title='3. fork() latency', short='fork',
+         lat=LAT_ROWS, other=WRITER_ROWS, main='lat.p99_us',
+         endpoints=WRITER_ENDPOINTS, hist='lat'),
+    # fork() is slower than the offered 50/s under TCG: from the due time
+    # its latency would be the backlog, so the table is of each call's own
+    # duration (svc)
+    dict(title='3. fork() latency (each call from its start: svc)',
+         short='fork',
          sel=lambda w, pr: w == 'fork', rows=('delay_ms', 'vmas', 'threads'),
-         lat=(('lat.p50_us', 'p50'), ('lat.p99_us', 'p99'),
-              ('lat.max_us', 'max')),
-         other=(('faults.per_s', 'faults/s'),), main='lat.p99_us'),
+         lat=(('svc.p50_us', 'p50'), ('svc.p99_us', 'p99'),
+              ('svc.max_us', 'max')),
+         other=(('faults.per_s', 'faults/s'),), main='svc.p99_us',
+         endpoints=('svc.p50_us', 'svc.p99_us'), hist='svc'),
     dict(title='4. mmap_lock acquisitions per major fault (mmaplock)',
          short='mmaplock', sel=lambda w, pr: w == 'mmaplock',
          rows=('delay_ms', 'threads'), lat=(),
@@ -194,9 +230,12 @@ def read_manifest(path):
     except (OSError, UnicodeDecodeError) as e:
         raise UsageError(f'cannot read manifest {path}: {e}')
     base = os.path.dirname(os.path.abspath(path))
-    boots, seen = [], set()
+    boots, seen, seed = [], set(), None
     for n, line in enumerate(lines, 1):
         line = line.rstrip('\r')
+        m = re.fullmatch(r'#\s*block order seed:?\s*(\d+)\s*', line)
+        if m:
+            seed = int(m.group(1))
         if not line.strip() or line.lstrip().startswith('#'):
             continue
         fields = line.split('\t')
@@ -216,7 +255,7 @@ def read_manifest(path):
                           path=os.path.join(base, log)))
     if not boots:
         raise UsageError(f'{path}: no boots in the manifest')
-    return boots
+    return boots, seed
 
 
 def parse_hist(text):
@@ -234,7 +273,7 @@ def parse_hist(text):
 
 def bucket_low_ns(i):
     """The lower bound of log-linear bucket i, in ns."""
-    return 2.0 ** (i // SUB_BUCKETS) * (1 + (i % SUB_BUCKETS) / SUB_BUCKETS)
+    return float(stats.bucket_low_ns(i))
 
 
 def hist_quantile_us(hist, q):
@@ -271,9 +310,11 @@ def parse_record(raw):
     for sec in SECTIONS + ('clock',):
         if rec.get(sec) is not None and not isinstance(rec[sec], dict):
             return None, f'{sec} is not an object'
-    lat = rec.get('lat') or {}
     try:
-        rec['_hist'] = parse_hist(lat['hist']) if 'hist' in lat else None
+        for sec in ('lat', 'svc'):
+            m = rec.get(sec) or {}
+            rec[f'_{sec}_hist'] = parse_hist(m['hist']) if 'hist' in m \
+                else None
     except ValueError as e:
         return None, str(e)
     return rec, None
@@ -291,6 +332,19 @@ def clock_problem(rec):
     if res > MAX_RES_NS:
         return f'clock resolution {res:g} ns > {MAX_RES_NS} ns'
     return None
+
+
+def clock_line(runs):
+    """The guest clocks the records were timed with, as one line (a
+    coarse one is also a problem: clock_problem)."""
+    seen = {}
+    for r in runs:
+        key = (str(r['clock_source']), r['clock_res_ns'])
+        seen[key] = seen.get(key, 0) + 1
+    parts = [f'{src} ({res:g} ns resolution) in {n}' if is_num(res)
+             else f'{src} (no resolution) in {n}'
+             for (src, res), n in sorted(seen.items(), key=str)]
+    return f'clock: {"; ".join(parts) or "none"} of {len(runs)} record(s)'
 
 
 def metrics_of(rec):
@@ -341,7 +395,9 @@ def make_run(boot, seq, line, rec, name, report):
                line=line, workload=rec['workload'], params=rec['params'],
                ok=rec['ok'], error=error, clock_source=clock.get('source'),
                clock_res_ns=clock.get('res_ns'), metrics=metrics_of(rec),
-               hist=rec['_hist'], used=False)
+               hist=rec['_lat_hist'], svc_hist=rec['_svc_hist'],
+               lat_from=(rec.get('lat') or {}).get('from', 'start'),
+               used=False)
     where = f'{name}:{line}: {rec["workload"]} {label(rec["params"])}'
     if not rec['ok']:
         report.add('notok', f'{where}: not ok: '
@@ -349,6 +405,12 @@ def make_run(boot, seq, line, rec, name, report):
     why = clock_problem(rec)
     if why:
         report.add('coarse', f'{where}: {why}')
+    if run['svc_hist'] is None and run['hist'] is not None and \
+            run['lat_from'] == 'start':
+        # a log from before the open-loop fix: its lat was svc
+        run['svc_hist'] = run['hist']
+        run['metrics'].update({'svc.' + m[4:]: v for m, v in
+                               run['metrics'].items() if m[:4] == 'lat.'})
     hist, n = run['hist'], run['metrics'].get('lat.n')
     if hist is not None and n is not None and sum(hist.values()) != n:
         report.warn(f'{where}: hist counts {sum(hist.values())} '
@@ -386,25 +448,37 @@ def rnd(x):
     return None if x is None else float(f'{x:.6g}')
 
 
-def bootstrap_ratio(num, den, seed, resamples):
-    """Ratio of medians num/den and its 95% bootstrap CI (or None)."""
+def per_block(runs, m):
+    """{block: the boot's value of metric m} (the median if a boot has
+    several runs of the configuration)."""
     import numpy as np
 
-    num, den = np.asarray(num, float), np.asarray(den, float)
-    mnum, mden = float(np.median(num)), float(np.median(den))
-    if mden == 0:
+    vals = {}
+    for r in runs:
+        if m in r['metrics']:
+            vals.setdefault(r['boot'], []).append(r['metrics'][m])
+    return {b: float(np.median(v)) for b, v in vals.items()}
+
+
+def paired_ratio(num_runs, den_runs, m):
+    """The paired analysis of metric m: per block (a block holds one boot
+    of each kernel) log(num/den), its mean and t-interval given back as a
+    geometric mean ratio [95% CI], the t-test p and the exact signed-rank
+    p. Blocks where either value is missing or not positive are left out.
+    """
+    num, den = per_block(num_runs, m), per_block(den_runs, m)
+    blocks = sorted(b for b in set(num) & set(den)
+                    if num[b] > 0 and den[b] > 0)
+    if not blocks:
         return None
-    rng = np.random.default_rng(seed)
-    bn = np.median(num[rng.integers(0, len(num), (resamples, len(num)))],
-                   axis=1)
-    bd = np.median(den[rng.integers(0, len(den), (resamples, len(den)))],
-                   axis=1)
-    with np.errstate(divide='ignore', invalid='ignore'):
-        r = bn / bd
-    lo = hi = None
-    if np.all(np.isfinite(r)):
-        lo, hi = (float(x) for x in np.percentile(r, [2.5, 97.5]))
-    return dict(ratio=rnd(mnum / mden), ci_lo=rnd(lo), ci_hi=rnd(hi))
+    logs = [math.log(num[b] / den[b]) for b in blocks]
+    ti = stats.t_interval(logs)
+    pw, _, _ = stats.signed_rank_p(logs)
+    ex = (lambda v: None if v is None else rnd(math.exp(v)))
+    return dict(ratio=ex(ti['mean']), ci_lo=ex(ti['lo']),
+                ci_hi=ex(ti['hi']), n=len(blocks), p=rnd(ti['p']),
+                p_signed_rank=rnd(pw),
+                blocks={str(b): rnd(num[b] / den[b]) for b in blocks})
 
 
 def summarize_kernel(runs):
@@ -415,8 +489,11 @@ def summarize_kernel(runs):
                                    if m in r['metrics']])))
            for m in names}
     out = dict(runs=len(runs), boots=sorted({r['boot'] for r in runs}),
-               median=med)
+               median=med,
+               per_boot={m: [rnd(v) for _, v in sorted(
+                   per_block(runs, m).items())] for m in PER_BOOT})
     hists = [r['hist'] for r in runs if r['hist']]
+    out['lat_from'] = sorted({r['lat_from'] for r in runs if r['hist']})
     if hists:
         pooled = {}
         for h in hists:
@@ -430,7 +507,7 @@ def summarize_kernel(runs):
     return out
 
 
-def summarize(groups, seed, resamples):
+def summarize(groups):
     """The summary.json 'configs' list, sorted by workload and params."""
     out = []
     def order(key):
@@ -451,16 +528,297 @@ def summarize(groups, seed, resamples):
                 continue
             common = sorted(set(entry['kernels'][num]['median']) &
                             set(entry['kernels'][den]['median']))
-            ratios = {}
-            for m in common:
-                vals = [[r['metrics'][m] for r in byk[k]
-                         if m in r['metrics']] for k in (num, den)]
-                s = zlib.crc32(f'{seed}|{key}|{m}|{name}'.encode())
-                ratios[m] = bootstrap_ratio(vals[0], vals[1], s,
-                                            resamples)
-            entry['ratios'][name] = ratios
+            entry['ratios'][name] = {
+                m: paired_ratio(byk[num], byk[den], m) for m in common}
         out.append(entry)
     return out
+
+
+# ---- the paired tests, the A/A control, the primary endpoints -----------
+
+PRIMARY_RE = re.compile(r'^#\s*primary:\s*(.*?)\s*$')
+LONG = {v: k for k, v in SHORT.items()}
+
+
+def read_primaries(path):
+    """The '# primary: KERNEL/base WORKLOAD KEY=VALUE... METRIC' lines of a
+    plan, named before the run; raise UsageError on a malformed one."""
+    try:
+        with open(path, encoding='utf-8') as f:
+            lines = f.read().splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise UsageError(f'cannot read plan {path}: {e}')
+    out = []
+    for n, line in enumerate(lines, 1):
+        m = PRIMARY_RE.match(line)
+        if not m:
+            continue
+        words = m.group(1).split()
+        where = f'{path}:{n}'
+        if len(words) < 3 or words[0] not in {f'{a}/{b}' for a, b in TESTED}:
+            raise UsageError(f'{where}: want "# primary: series/base|'
+                             'hold/base WORKLOAD KEY=VALUE... METRIC"')
+        params = {}
+        for w in words[2:-1]:
+            k, eq, v = w.partition('=')
+            if not eq or not k or not v:
+                raise UsageError(f'{where}: {w!r} is not KEY=VALUE')
+            params[LONG.get(k, k)] = v
+        if '.' not in words[-1]:
+            raise UsageError(f'{where}: the metric {words[-1]!r} is not '
+                             'SECTION.FIELD (e.g. lat.p99_us)')
+        out.append(dict(pair=words[0], workload=words[1], params=params,
+                        metric=words[-1], text=' '.join(words)))
+    return out
+
+
+def is_primary(prim, pair, cfg, metric):
+    return (prim['pair'] == pair and prim['workload'] == cfg['workload'] and
+            prim['metric'] == metric and
+            all(str(cfg['params'].get(k)) == v
+                for k, v in prim['params'].items()))
+
+
+def build_tests(configs, primaries):
+    """Every paired test of the tables' endpoints: [dict(pair, table,
+    config, metric, result, primary)], with q (Benjamini-Hochberg over the
+    series/base and hold/base tests) and the A/A tests (base2/base) apart.
+    """
+    tests = []
+    for spec in TABLES:
+        for c in table_configs(spec, configs)[0]:
+            for m in spec.get('endpoints', (spec['main'],)):
+                for n, d in PAIRS:
+                    r = (c['ratios'].get(f'{n}/{d}') or {}).get(m)
+                    if not r or r['ci_lo'] is None:
+                        continue
+                    pair = f'{n}/{d}'
+                    tests.append(dict(
+                        pair=pair, table=spec['short'], config=c,
+                        label=label(c['params'], table_configs(
+                            spec, configs)[1]),
+                        metric=m, result=r, primary=any(
+                            is_primary(p, pair, c, m) for p in primaries)))
+    family = [t for t in tests if t['pair'] != 'base2/base']
+    for t, q in zip(family, stats.bh_adjust([t['result']['p']
+                                             for t in family])):
+        t['q'] = q
+    return family, [t for t in tests if t['pair'] == 'base2/base']
+
+
+def excludes_1(r):
+    return r['ci_lo'] > 1 or r['ci_hi'] < 1
+
+
+def metric_name(m):
+    short = {'lat.rate': 'rate/s', 'lat.p50_us': 'p50', 'lat.p99_us': 'p99',
+             'svc.p50_us': 'p50', 'svc.p99_us': 'p99'}
+    return short.get(m, m)
+
+
+def aa_line(aa):
+    if not aa:
+        return ('A/A control (base2/base): none (no base2 kernel in this '
+                'run: the false-positive rate is not calibrated)')
+    k = sum(excludes_1(t['result']) for t in aa)
+    return (f'A/A control (base2/base, the base booted again): {k} of '
+            f'{len(aa)} intervals exclude 1 ({100 * k / len(aa):.1f}%; '
+            'nominal 5%)')
+
+
+def render_tests(family, aa, primaries, plan, blocks):
+    lines = ['Paired tests', '============',
+             f'   blocks: {blocks} (a block is one boot of each kernel; '
+             'the order of the boots is in manifest.tsv)',
+             '   ratio: geometric mean over blocks of kernel/base '
+             '[95% t-interval of the mean log ratio]; p: t-test;',
+             '   pW: exact Wilcoxon signed-rank; q: Benjamini-Hochberg '
+             f'over the {len(family)} series/base and hold/base tests',
+             '   ' + aa_line(aa)]
+    if aa:
+        bad = [t for t in aa if excludes_1(t['result'])]
+        for t in bad:
+            lines.append(f'     A/A excludes 1: {t["table"]} {t["label"]} '
+                         f'{metric_name(t["metric"])} '
+                         f'{fmt_ratio(t["result"])}')
+    head = ['', 'pair', 'table', 'config', 'metric', 'ratio [95% CI]', 'n',
+            'p', 'pW', 'q']
+
+    def row(t):
+        r = t['result']
+        return ['*' if t['primary'] else '', t['pair'], t['table'],
+                t['label'], metric_name(t['metric']), fmt_ratio(r),
+                str(r['n']), fmt_p(r['p']), fmt_p(r['p_signed_rank']),
+                fmt_p(t.get('q'))]
+
+    prim = [t for t in family if t['primary']]
+    lines.append('')
+    if primaries:
+        lines.append(f'Primary endpoints (* ; named in {plan} before the '
+                     'run):')
+        missing = [p['text'] for p in primaries
+                   if not any(is_primary(p, t['pair'], t['config'],
+                                         t['metric']) for t in family)]
+        for p in missing:
+            lines.append(f'   (no data) {p}')
+    else:
+        lines.append('No primary endpoints named in the plan ("# primary:" '
+                     'lines): every test below is secondary.')
+    body = [row(t) for t in prim] + \
+        [row(t) for t in family if not t['primary']]
+    if not body:
+        return lines + ['   (no paired tests: fewer than two blocks with '
+                        'both kernels)', '']
+    lines += layout([head] + body, left=5)
+    return lines + ['']
+
+
+def layout(rows, left):
+    """Columns: the first `left` left-aligned, the others right-aligned."""
+    width = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ['  '.join(r[i].ljust(width[i]) if i < left else
+                      r[i].rjust(width[i]) for i in range(len(r))).rstrip()
+            for r in rows]
+
+
+def fmt_p(p):
+    if p is None:
+        return '-'
+    return f'{p:.3f}' if p >= 0.001 else f'{p:.0e}'
+
+
+# ---- pooled per-call latency: hierarchical bootstrap --------------------
+
+def hist_gt(hist, thr_us):
+    """The fraction of calls in buckets whose lower bound is above thr_us
+    (for logs without the exact fraction)."""
+    n = sum(hist.values())
+    return sum(c for i, c in hist.items()
+               if bucket_low_ns(i) / 1000 > thr_us) / n if n else 0
+
+
+def latency_config(c, byk, kind, seed, resamples):
+    """The hierarchical bootstrap of one configuration: per kernel pooled
+    p50/p99/p99.9 (µs), P(>1 ms) and P(>=D) with 95% intervals, the
+    achieved rate (median over boots) and p99 / base's p99."""
+    import numpy as np
+
+    kernels = [k for k in KERNELS if k in byk]
+    blocks = sorted({r['boot'] for k in kernels for r in byk[k]})
+    hkey = 'hist' if kind == 'lat' else 'svc_hist'
+    d_ms = c['params'].get('delay_ms') or 0
+    data, props = {}, {'gt_1ms': {}, 'ge_d': {}}
+    for k in kernels:
+        byb = {r['boot']: r for r in byk[k] if r[hkey]}
+        data[k] = [byb[b][hkey] if b in byb else None for b in blocks]
+        for name in props:
+            col = []
+            for b in blocks:
+                r = byb.get(b)
+                if r is None:
+                    col.append(None)
+                    continue
+                h = r[hkey]
+                n = sum(h.values())
+                v = r['metrics'].get(f'{kind}.{name}')
+                if v is None:
+                    v = hist_gt(h, 1000 if name == 'gt_1ms' else
+                                d_ms * 1000 - 1e-9)
+                col.append((n, v))
+            props[name][k] = col
+    if not d_ms:
+        del props['ge_d']
+    data['_props'] = props
+    rng = np.random.default_rng(zlib.crc32(
+        f'{seed}|{c["workload"]}|{c["label"]}|{kind}'.encode()))
+    res = stats.hier_boot(data, rng, resamples, props=tuple(props))
+    out = {}
+    for k, st in res.items():
+        rates = [r['metrics'].get(f'{kind}.rate') for r in byk[k]]
+        rates = [v for v in rates if v is not None]
+        offered = c['params'].get('rate')
+        e = {name: [rnd(x) for x in v[:3]] for name, v in st.items()}
+        e['calls'] = sum(sum(h.values()) for h in data[k] if h)
+        e['rate'] = rnd(float(np.median(rates))) if rates else None
+        e['rate_of_offered'] = (rnd(e['rate'] / offered)
+                                if e['rate'] and offered else None)
+        if k != 'base' and 'base' in res:
+            rc = stats.ratio_ci(st['q0.99'], res['base']['q0.99'])
+            e['p99_over_base'] = [rnd(x) for x in rc] if rc else None
+        out[k] = e
+    return out
+
+
+def latency_tables(configs, groups, seed, resamples):
+    """{table short: [(config, {kernel: stats})]} of the latency tables."""
+    out = {}
+    for spec in TABLES:
+        if not spec.get('hist'):
+            continue
+        cfgs, keys = table_configs(spec, configs)
+        rows = []
+        for c in cfgs:
+            byk = groups[(c['workload'], json.dumps(c['params'],
+                                                    sort_keys=True))]
+            res = latency_config(c, byk, spec['hist'], seed, resamples)
+            if res:
+                rows.append((c, label(c['params'], keys), res))
+        out[spec['short']] = (spec, rows)
+    return out
+
+
+def fmt_ci_ms(v):
+    if not v or v[0] is None:
+        return '-'
+    return f'{fmt(v[0] / 1000)} [{fmt(v[1] / 1000)},{fmt(v[2] / 1000)}]'
+
+
+def fmt_ci_prob(v):
+    if not v or v[0] is None:
+        return '-'
+    return f'{v[0]:.3f} [{v[1]:.3f},{v[2]:.3f}]'
+
+
+def render_latency(lat, resamples):
+    lines = []
+    for short, (spec, rows) in lat.items():
+        if not rows:
+            continue
+        kind = ('from the due time (open loop)' if spec['hist'] == 'lat'
+                else "from each call's start")
+        froms = {f for c, _, _ in rows for k in c['kernels'].values()
+                 for f in k.get('lat_from', [])}
+        if spec['hist'] == 'lat' and 'start' in froms:
+            kind = ("from each call's start (a log from before the "
+                    'open-loop fix)')
+        lines += [f'L. {spec["title"]}: pooled per-call latency, ms',
+                  f'   latency {kind}; [95% hierarchical bootstrap: '
+                  f'blocks, then calls in each boot; {resamples} resamples]',
+                  '   P(>D): latency at or above the I/O delay D; rate: '
+                  'calls made per second, median over boots (of offered)']
+        head = ['config', 'kernel', 'calls', 'p50', 'p99', 'p99.9',
+                'P(>1ms)', 'P(>D)', 'rate/s', 'p99/base']
+        body = []
+        for c, lb, res in rows:
+            first = True
+            for k in KERNELS:
+                if k not in res:
+                    continue
+                e = res[k]
+                rate = '-' if e['rate'] is None else fmt(e['rate'])
+                if e['rate_of_offered']:
+                    rate += f' ({100 * e["rate_of_offered"]:.0f}%)'
+                pb = e.get('p99_over_base')
+                body.append([lb if first else '', k, str(e['calls']),
+                             fmt_ci_ms(e['q0.5']), fmt_ci_ms(e['q0.99']),
+                             fmt_ci_ms(e['q0.999']),
+                             fmt_ci_prob(e.get('gt_1ms')),
+                             fmt_ci_prob(e.get('ge_d')), rate,
+                             f'{fmt_r(pb[0])} [{fmt_r(pb[1])},'
+                             f'{fmt_r(pb[2])}]' if pb else ''])
+                first = False
+        lines += layout([head] + body, left=2) + ['']
+    return '\n'.join(lines)
 
 
 def fmt(x):
@@ -552,8 +910,8 @@ def render_table(spec, configs, kernels):
     lines.append(f'   medians over runs{unit}; runs per configuration: '
                  f'{", ".join(runs)}')
     if pairs:
-        lines.append(f'   ratio columns: of {main} only, median over the '
-                     f'median of base [95% bootstrap CI]')
+        lines.append(f'   ratio columns: of {main} only, geometric mean over '
+                     'blocks of the per-block ratio [95% t-interval]')
     head = ['config', 'metric'] + list(kernels) + \
         [f'{n}/{d} [CI]' for n, d in pairs]
     body = []
@@ -651,11 +1009,12 @@ def split_params(cfgs, exclude):
     return vary, [k for k in names if k not in vary]
 
 
-def plot_vs_d(path, cfgs, title, idle=None):
-    """p99 against D: one subplot per other params, one line per kernel."""
+def plot_vs_d(path, cfgs, title, metric='lat.p99_us', idle=None):
+    """p99 (ms) against D: one subplot per other params, one line per
+    kernel, each boot's own p99 as a small point beside the median."""
     import matplotlib.pyplot as plt
 
-    cfgs = [c for c in cfgs if any(k['median'].get('lat.p99_us')
+    cfgs = [c for c in cfgs if any(k['median'].get(metric)
                                    for k in c['kernels'].values())]
     if not cfgs:
         return skip_plot(path, 'no data')
@@ -669,32 +1028,46 @@ def plot_vs_d(path, cfgs, title, idle=None):
     fig, axes = subplots(len(order))
     for ax, g in zip(axes, order):
         ds, floors = set(), 0
-        for k in KERNELS:
+        for ki, k in enumerate(KERNELS):
             pts = sorted(((c['params'].get('delay_ms'),
-                           c['kernels'][k]['median'].get('lat.p99_us'))
+                           c['kernels'][k]['median'].get(metric),
+                           c['kernels'][k].get('per_boot', {}).get(metric))
                           for c in groups[g] if k in c['kernels']),
                          key=lambda t: sort_key(t[0]))
-            pts = [(d, v) for d, v in pts if is_num(d) and v and v > 0]
-            if pts:
-                ds.update(d for d, _ in pts)
-                ax.plot(*zip(*pts), marker='o', color=COLORS[k], label=k)
+            pts = [(d, v, pb) for d, v, pb in pts
+                   if is_num(d) and v and v > 0]
+            if not pts:
+                continue
+            ds.update(d for d, _, _ in pts)
+            # D = 0 sits at x = 0.5 on the log axis; kernels side by side
+            xs = [(d or 0.5) * 1.06 ** (ki - 1.5) for d, _, _ in pts]
+            ax.plot(xs, [v / 1000 for _, v, _ in pts], marker='o',
+                    color=COLORS[k], label=k)
+            for x, (_, _, pb) in zip(xs, pts):
+                vals = [v / 1000 for v in (pb or []) if v and v > 0]
+                ax.plot([x] * len(vals), vals, ls='', marker='.', ms=3,
+                        color=COLORS[k], alpha=.5)
             floor = idle(groups[g][0]['params'].get('op'), k) if idle else None
             if floor:
-                ax.axhline(floor, color=COLORS[k], ls='--', lw=1,
+                ax.axhline(floor / 1000, color=COLORS[k], ls='--', lw=1,
                            label=None if floors else 'idle floor (dashed)')
                 floors += 1
         ax.set_yscale('log')
-        ax.set_xscale('symlog', linthresh=1)
-        ax.set_xticks(sorted(ds))
-        ax.set_xticklabels([f'{d:g}' for d in sorted(ds)])
+        ax.set_xscale('log')
+        ticks = sorted(ds)
+        ax.set_xticks([d or 0.5 for d in ticks])
+        ax.set_xticklabels([f'{d:g}' for d in ticks])
+        ax.minorticks_off()
         ax.set_xlabel('D (ms of I/O delay per fault)')
-        ax.set_ylabel('p99 (µs)')
+        ax.set_ylabel('p99 (ms); dots: each boot')
         ax.set_title(' '.join(f'{SHORT.get(k, k)}={json.loads(v)}'
                               for k, v in zip(vary, g)), fontsize=9)
         ax.grid(True, which='both', alpha=.3)
         ax.legend(fontsize=7)
     const = label(cfgs[0]['params'], fixed)
-    fig.suptitle(f'{title}' + (f' ({const})' if const else ''))
+    width = max(40, 50 * min(len(order), 3))
+    fig.suptitle(textwrap.fill(f'{title}' + (f' ({const})' if const
+                                               else ''), width), fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
@@ -716,10 +1089,12 @@ def idle_floor(configs):
 
 
 def throughput_items(configs):
-    """[(label, {kernel: ratio})] of the throughput metrics, table order."""
+    """[(label, {kernel: ratio})] of the throughput metrics, table order;
+    not fork's faults/s (the faulters of the fork workload only load the
+    machine: their ratio is noise that would set the axis)."""
     items = []
     for spec in TABLES:
-        if spec['short'] in ('mmaplock', 'idle floor'):
+        if spec['short'] in ('mmaplock', 'idle floor', 'fork'):
             continue
         m = 'memcg.rounds_per_s' if spec['short'] == 'memcg' else \
             'faults.per_s'
@@ -737,76 +1112,183 @@ def throughput_items(configs):
 
 def plot_ratios(path, configs, kernels):
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     items = throughput_items(configs)
     if not items:
         return skip_plot(path, 'no ratios (no base kernel, or no '
                          'throughput metric in it and another kernel)')
-    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.3 * len(items)))
-    h = 0.38
+    fig, ax = plt.subplots(figsize=(9, 1.6 + 0.32 * len(items)))
+    h = 0.25
     for j, (n, _) in enumerate(PAIRS):
-        ys, xs, err = [], [], [[], []]
+        done = False
         for i, (_, bars) in enumerate(items):
             r = bars.get(n)
             if not r:
                 continue
-            ys.append(i + (j - .5) * h)
-            xs.append(r['ratio'])
-            ok = r['ci_lo'] is not None
-            err[0].append(r['ratio'] - r['ci_lo'] if ok else 0)
-            err[1].append(r['ci_hi'] - r['ratio'] if ok else 0)
-        if ys:
-            ax.barh(ys, xs, height=h, color=COLORS[n], xerr=err,
-                    capsize=2, label=f'{n}/base')
+            y = i + (j - 1) * h
+            if r['ci_lo'] is not None:
+                ax.plot([r['ci_lo'], r['ci_hi']], [y, y], color=COLORS[n],
+                        lw=2)
+            ax.plot([r['ratio']], [y], marker='D', ms=5, color=COLORS[n],
+                    ls='', label=None if done else f'{n}/base')
+            pb = [v for v in (r.get('blocks') or {}).values() if v]
+            ax.plot(pb, [y] * len(pb), marker='.', ms=4, ls='',
+                    color=COLORS[n], alpha=.5)
+            done = True
     ax.axvline(1, color='black', lw=1)
+    ax.set_xscale('log')
+    plain = FuncFormatter(lambda v, _: f'{v:g}')
+    ax.xaxis.set_major_formatter(plain)
+    ax.xaxis.set_minor_formatter(plain)
+    ax.tick_params(axis='x', which='minor', labelsize=6)
     ax.set_yticks(range(len(items)))
     ax.set_yticklabels([t for t, _ in items], fontsize=7)
     ax.set_ylim(len(items) - .5, -.5)
-    ax.set_xlabel('ratio of medians over runs (95% bootstrap CI)')
-    ax.set_title('throughput ratios to base (faults/s, memcg rounds/s)')
+    ax.set_xlabel('kernel/base (log axis): geometric mean over blocks '
+                  '[95% t-interval]; dots: each block')
+    ax.set_title('throughput ratios to base (faults/s, memcg rounds/s); '
+                 'base2/base is the A/A control')
     ax.legend(fontsize=8)
-    ax.grid(True, axis='x', alpha=.3)
+    ax.grid(True, axis='x', which='both', alpha=.3)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return None
 
 
-def write_plots(out, configs, kernels):
+def survival(hist):
+    """x (ms: bucket upper bounds) and P(latency > x) of a histogram."""
+    import numpy as np
+
+    idx = np.array(sorted(hist))
+    cnt = np.array([hist[i] for i in idx], float)
+    up = np.array([bucket_low_ns(i + 1) for i in idx]) / 1e6
+    surv = 1 - np.cumsum(cnt) / cnt.sum()
+    return up, surv
+
+
+def plot_ecdf(path, spec, configs, groups):
+    """The per-call latency distribution of each configuration of a table,
+    as P(latency > x) on log-log axes (the complementary ECDF, so that the
+    tail is readable): pooled over the boots thick, each boot thin."""
+    import matplotlib.pyplot as plt
+
+    cfgs, keys = table_configs(spec, configs)
+    hkey = 'hist' if spec['hist'] == 'lat' else 'svc_hist'
+    cfgs = [c for c in cfgs if any(
+        r[hkey] for rs in groups[(c['workload'], json.dumps(
+            c['params'], sort_keys=True))].values() for r in rs)]
+    if not cfgs:
+        return skip_plot(path, 'no data')
+    fig, axes = subplots(len(cfgs))
+    for ax, c in zip(axes, cfgs):
+        byk = groups[(c['workload'], json.dumps(c['params'], sort_keys=True))]
+        floor = 1.0
+        for k in KERNELS:
+            hists = [r[hkey] for r in byk.get(k, []) if r[hkey]]
+            if not hists:
+                continue
+            pooled = {}
+            for h in hists:
+                for i, n in h.items():
+                    pooled[i] = pooled.get(i, 0) + n
+                x, y = survival(h)
+                ax.step(x, y, where='post', color=COLORS[k], lw=.5,
+                        alpha=.5)
+            x, y = survival(pooled)
+            floor = min(floor, 1 / sum(pooled.values()))
+            ax.step(x, y, where='post', color=COLORS[k], lw=2, label=k)
+        d = c['params'].get('delay_ms')
+        if d:
+            ax.axvline(d, color='black', ls=':', lw=1)
+        ax.axvline(1, color='black', ls='--', lw=.5)
+        ax.set_xscale('log')
+        ax.set_yscale('log')
+        ax.set_ylim(floor / 2, 1.5)
+        ax.set_xlabel('latency (ms); dotted: D, dashed: 1 ms')
+        ax.set_ylabel('P(latency > x)')
+        ax.set_title(label(c['params'], keys), fontsize=9)
+        ax.grid(True, which='both', alpha=.3)
+        ax.legend(fontsize=7)
+    froms = {r['lat_from'] for c in cfgs for rs in groups[(
+        c['workload'], json.dumps(c['params'], sort_keys=True))].values()
+        for r in rs}
+    kind = ('from the due time' if spec['hist'] == 'lat' and
+            froms == {'due'} else "from each call's start")
+    fig.suptitle(f'{spec["title"]}\nlatency {kind}; pooled (thick), each '
+                 'boot (thin)', fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=90)
+    plt.close(fig)
+    return None
+
+
+def write_plots(out, configs, kernels, groups):
     import matplotlib
     matplotlib.use('Agg')
 
     writer = [c for s in TABLES[:2] for c in table_configs(s, configs)[0]]
     plot_vs_d(os.path.join(out, 'writer_p99_vs_d.png'), writer,
-              'unrelated-VMA writer p99 against D', idle_floor(configs))
+              'unrelated-VMA writer p99 against D', idle=idle_floor(configs))
+    plot_vs_d(os.path.join(out, 'samevma_p99_vs_d.png'),
+              table_configs(TABLES[2], configs)[0],
+              'same-VMA writer p99 against D')
     plot_vs_d(os.path.join(out, 'fork_p99_vs_d.png'),
-              table_configs(TABLES[3], configs)[0], 'fork() p99 against D')
+              table_configs(TABLES[3], configs)[0], 'fork() p99 against D',
+              metric='svc.p99_us')
     plot_ratios(os.path.join(out, 'throughput_ratios.png'), configs,
                 kernels)
+    for spec in TABLES:
+        if spec.get('hist'):
+            name = spec['short'].replace(' ', '_')
+            plot_ecdf(os.path.join(out, f'ecdf_{name}.png'), spec, configs,
+                      groups)
 
 
 def write_outputs(out, boots, runs, report, args):
     kernels = [k for k in KERNELS if any(b['kernel'] == k for b in boots)]
-    configs = summarize(group_runs(runs), args.seed, args.resamples)
+    groups = group_runs(runs)
+    configs = summarize(groups)
+    family, aa = build_tests(configs, args.primaries)
+    lat = latency_tables(configs, groups, args.seed, args.resamples)
     for c in untabulated(configs):
         Report.warn(f'{c["workload"]} {c["label"]}: in no table (only '
                     'in samples.csv and summary.json)')
     write_csv(os.path.join(out, 'samples.csv'), runs)
+    blocks = sorted({b['boot'] for b in boots})
     summary = dict(
-        v=1, seed=args.seed, resamples=args.resamples, kernels=kernels,
+        v=2, seed=args.seed, resamples=args.resamples, kernels=kernels,
+        order_seed=args.order_seed,
         boots={k: sorted(b['boot'] for b in boots if b['kernel'] == k)
                for k in kernels},
         problems=[dict(kind=k, message=m) for k, m in report.problems],
+        primaries=[p['text'] for p in args.primaries],
+        tests=[dict(pair=t['pair'], table=t['table'], config=t['label'],
+                    metric=t['metric'], primary=t['primary'], q=rnd(t['q']),
+                    **{k: v for k, v in t['result'].items()})
+               for t in family],
+        aa=dict(tests=len(aa),
+                exclude_1=sum(excludes_1(t['result']) for t in aa)),
+        latency={short: [dict(config=lb, kernels=res)
+                         for _, lb, res in rows]
+                 for short, (_, rows) in lat.items()},
         configs=configs)
     with open(os.path.join(out, 'summary.json'), 'w',
               encoding='utf-8') as f:
         json.dump(summary, f, indent=1, sort_keys=True, ensure_ascii=False)
         f.write('\n')
-    text = render_tables(configs, kernels)
+    head = [f'kernels: {" ".join(kernels)}; blocks: {len(blocks)}'
+            + (f'; block order seed {args.order_seed}'
+               if args.order_seed is not None else ''), clock_line(runs), '']
+    text = '\n'.join(head + render_tests(family, aa, args.primaries,
+                                         args.plan, len(blocks))) + \
+        '\n' + render_tables(configs, kernels) + '\n' + \
+        render_latency(lat, args.resamples)
     print(text)
     with open(os.path.join(out, 'tables.txt'), 'w', encoding='utf-8') as f:
         f.write(text + '\n')
-    write_plots(out, configs, kernels)
+    write_plots(out, configs, kernels, groups)
 
 
 def parse_args(argv):
@@ -822,8 +1304,12 @@ def parse_args(argv):
                     help='write the report there (needed without --check)')
     ap.add_argument('--check', action='store_true',
                     help='only judge the logs (CI); exit 0, 1 or 3')
-    ap.add_argument('--resamples', type=int, default=RESAMPLES, metavar='N',
-                    help=f'bootstrap resamples ({RESAMPLES})')
+    ap.add_argument('--plan', metavar='FILE',
+                    help='the plan the boots ran: its "# primary:" lines '
+                    'name the primary endpoints')
+    ap.add_argument('--resamples', type=int, default=HIER_RESAMPLES,
+                    metavar='N', help='hierarchical bootstrap resamples '
+                    f'({HIER_RESAMPLES})')
     ap.add_argument('--seed', type=int, default=SEED, metavar='N',
                     help=f'bootstrap seed ({SEED})')
     args = ap.parse_args(argv)
@@ -834,7 +1320,8 @@ def parse_args(argv):
     if args.out and os.path.exists(args.out) and not os.path.isdir(args.out):
         ap.error(f'--out {args.out} exists and is not a directory')
     try:
-        boots = read_manifest(args.manifest)
+        boots, args.order_seed = read_manifest(args.manifest)
+        args.primaries = read_primaries(args.plan) if args.plan else []
     except UsageError as e:
         ap.error(str(e))
     return args, boots
@@ -851,6 +1338,7 @@ def main(argv):
         write_outputs(args.out, boots, runs, report, args)
     status = report.status()
     if args.check:
+        print(clock_line(runs))
         print(f'bench-report: {len(boots)} log(s), {len(runs)} record(s), '
               f'{len(report.problems)} problem(s): exit {status}')
     return status

@@ -8,7 +8,8 @@ set -euo pipefail
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 [--quick] [--build-only] [--boots N] [--hold-patch FILE] ARCH
+Usage: $0 [--quick] [--build-only] [--boots N] [--seed N] [--plan NAME]
+          [--kernels LIST] [--hold-patch FILE] ARCH
 
 Builds three kernels of ARCH from the pinned base (or KERNEL_TREE's base)
 in one configuration (the test kernel's, without the KUnit suite and the
@@ -21,21 +22,27 @@ arch's test fragment: scripts/build-kernel.sh --bench):
           own copy of the posted RFC, applied with patch -p1 --fuzz=3; it
           must apply), in the worktree \$VMA_RETRY_CACHE/src/hold (with
           --hold-patch: src/hold-patch, built apart from the emulation)
-Then it boots them N times each (default 3), in a rotating order (base
-series hold, series hold base, ...), each boot running the plan
-selftests/bench/plan-full with the guest program selftests/bench/vma_bench.c
-(compiled against each tree's UAPI headers), and hands the console logs to
-scripts/bench-report.py: tables on stdout, samples.csv, summary.json,
-tables.txt and PNG plots in out/bench/ARCH (out/bench/ARCH-hold-patch with
---hold-patch).
+Then it boots N blocks (--boots N, default 10). A block is one boot of
+each of four kernels in a random order: base, base2 (the A/A control: the
+base kernel's very image booted again under its own label, analysed like
+the others), series and hold. The order comes from the seed (--seed N; by
+default a random one), printed at the start and recorded in the manifest
+(out/.../manifest.tsv: its first line, then one line per boot in boot
+order). Each boot runs the plan selftests/bench/plan-NAME (--plan NAME,
+default full; --kernels base,base2,...: only these, base among them, e.g.
+base,base2 for an A/A run alone) with the guest program selftests/bench/vma_bench.c (compiled
+against each tree's UAPI headers); then scripts/bench-report.py, given the
+plan (its "# primary:" lines name the primary endpoints), prints the paired
+tests and the tables and writes samples.csv, summary.json, tables.txt and
+PNG plots in out/bench/ARCH (out/bench/ARCH-hold-patch with --hold-patch).
 
 --build-only: build the three kernels and initramfs images, boot nothing
 (so that the builds can run while the machine is busy, and the boots later,
 on an idle machine).
 
 --quick (BENCH_QUICK=1 of make bench; make check runs it): one boot of the
-already built series test kernel of ARCH (make build), with its test
-initramfs when that is there (it has vma_bench too), with the plan
+series test kernel of ARCH (make build; built if stale), with a benchmark
+initramfs of this checkout (vma_bench, init and plans), with the plan
 selftests/bench/plan-quick, into out/bench/ARCH-quick; bench-report.py
 --check fails on a crash, a missing or failed record, or a coarse clock,
 never on a timing.
@@ -48,7 +55,8 @@ Exit status: 0 done, 1 a benchmark run failed, 2 usage, 3 infrastructure.
 EOF_USAGE
 }
 
-quick='' build_only='' boots=3 hold_patch=''
+quick='' build_only='' boots=10 hold_patch='' seed='' plan=full
+kernels=(base base2 series hold)
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
@@ -57,6 +65,29 @@ while (($#)); do
 	--boots)
 		[[ ${2:-} =~ ^[1-9][0-9]*$ ]] || usage_error "--boots needs a positive number"
 		boots=$2
+		shift 2
+		;;
+	--seed)
+		[[ ${2:-} =~ ^[0-9]+$ && ${#2} -le 9 ]] || usage_error "--seed needs a number of at most 9 digits"
+		seed=$2
+		shift 2
+		;;
+	--plan)
+		[[ ${2:-} =~ ^[a-z0-9-]+$ && -f $VMA_RETRY_ROOT/selftests/bench/plan-${2:-} ]] ||
+			usage_error "--plan: no selftests/bench/plan-${2:-}; valid: $(bench_plans)"
+		plan=$2
+		shift 2
+		;;
+	--kernels)
+		IFS=, read -r -a kernels <<<"${2:-}"
+		for k in "${kernels[@]}"; do
+			[[ $k =~ ^(base|base2|series|hold)$ ]] ||
+				usage_error "--kernels: '$k' is not one of base base2 series hold"
+		done
+		[[ ${#kernels[@]} -gt 0 && ",${2:-}," == *,base,* ]] ||
+			usage_error "--kernels needs base (the denominator of every ratio)"
+		[[ $(printf '%s\n' "${kernels[@]}" | sort | uniq -d) == "" ]] ||
+			usage_error "--kernels: a kernel twice"
 		shift 2
 		;;
 	--hold-patch)
@@ -75,6 +106,8 @@ if [[ -n $hold_patch ]]; then
 	[[ -f $hold_patch && -r $hold_patch ]] || usage_error "--hold-patch: no file $hold_patch"
 	hold_patch=$(realpath "$hold_patch")
 fi
+[[ -z $quick || ($plan == full && -z $seed && ${#kernels[@]} == 4) ]] ||
+	usage_error "--quick runs plan-quick on one kernel: not with --plan, --seed or --kernels"
 check_toolchain
 /usr/bin/python3 -c 'import matplotlib, numpy' 2>/dev/null ||
 	die "Debian's python3-matplotlib and python3-numpy are needed (make setup)"
@@ -88,6 +121,19 @@ mkdir -p "$out"
 manifest=$out/manifest.tsv
 : >"$manifest"
 
+# block_order SEED BLOCK KERNEL...: order=(the kernels shuffled), the same
+# for the same SEED and BLOCK (Fisher-Yates on bash's RANDOM, seeded).
+block_order() {
+	local i j t
+	RANDOM=$(($1 * 1000 + $2))
+	shift 2
+	order=("$@")
+	for ((i = ${#order[@]} - 1; i > 0; i--)); do
+		j=$((RANDOM % (i + 1)))
+		t=${order[i]} order[i]=${order[j]} order[j]=$t
+	done
+}
+
 # boot KERNEL-NAME BOOT IMAGE INITRD PLAN: one boot, one manifest line.
 boot() {
 	local log=$1-$2.log
@@ -99,13 +145,10 @@ boot() {
 
 if [[ -n $quick ]]; then
 	image=$(stage "$A_NAME: series test kernel" "$S/build-kernel.sh" "$A_NAME")
-	# The test initramfs has vma_bench and the plans too: make check has
-	# just built it, from the same tree.
-	initrd=$(initramfs_base).cpio
-	if [[ ! -f $initrd || $initrd -ot $VMA_RETRY_ROOT/selftests/bench/vma_bench.c ]]; then
-		initrd=$(stage "$A_NAME: benchmark initramfs" "$S/build-initramfs.sh" \
-			--bench --test-src "$applied" --out "$out/initramfs-series.cpio" "$A_NAME")
-	fi
+	# Always this checkout's vma_bench, init and plans (seconds): the test
+	# initramfs in the cache is whoever built it last, from their checkout.
+	initrd=$(stage "$A_NAME: benchmark initramfs" "$S/build-initramfs.sh" --bench \
+		--src "$applied" --tag bench-series --out "$out/initramfs-series.cpio" "$A_NAME")
 	boot series 1 "$image" "$initrd" quick
 	exec /usr/bin/python3 "$S/bench-report.py" --manifest "$manifest" --out "$out" --check
 fi
@@ -164,20 +207,30 @@ printf 'hold kernel: %s (sha256 %s)\n' "$hold_patch" "$(sha256sum <"$hold_patch"
 declare -A tree=([base]=$base [series]=$applied [hold]=$hold) image initrd
 declare -A btag=([base]=bench-base [series]=bench-series [hold]=bench-$htag)
 for k in base series hold; do
+	[[ " ${kernels[*]} " == *" $k "* ]] || continue
 	image[$k]=$(stage "$A_NAME: $k kernel" "$S/build-kernel.sh" --bench \
 		--src "${tree[$k]}" --tag "${btag[$k]}" "$A_NAME")
 	initrd[$k]=$(stage "$A_NAME: $k initramfs" "$S/build-initramfs.sh" --bench \
 		--src "${tree[$k]}" --tag "${btag[$k]}" --out "$out/initramfs-$k.cpio" "$A_NAME")
-	printf '%s: %s at %s\n' "$k" "${tree[$k]}" "$(git -C "${tree[$k]}" rev-parse --short HEAD)" \
-		>>"$out/kernels.txt"
+	bid=$(readelf -n "${image[$k]%"$A_IMAGE"}vmlinux" | awk '$1 == "Build" && $2 == "ID:" && !n++ { print $3 }')
+	printf '%s: %s at %s, build-id %s\n' "$k" "${tree[$k]}" \
+		"$(git -C "${tree[$k]}" rev-parse --short HEAD)" "${bid:-none}" >>"$out/kernels.txt"
 done
 [[ -z $build_only ]] || exit 0
 
-order=(base series hold)
+# base2 is the A/A control: the base's image and initramfs under another
+# label (Documentation/benchmark.txt says why not a second build).
+image[base2]=${image[base]} initrd[base2]=${initrd[base]}
+printf 'base2: the base kernel image again (the A/A control)\n' >>"$out/kernels.txt"
+[[ -n $seed ]] || seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ' | cut -c1-9)
+log "block order seed: $seed ($boots blocks of ${kernels[*]}, plan-$plan; --seed $seed repeats the order)"
+printf '# block order seed: %s\n' "$seed" >"$manifest"
+cp "$VMA_RETRY_ROOT/selftests/bench/plan-$plan" "$out/plan-$plan"
 for ((b = 1; b <= boots; b++)); do
-	for i in 0 1 2; do
-		k=${order[(b - 1 + i) % 3]}
-		boot "$k" "$b" "${image[$k]}" "${initrd[$k]}" full
+	block_order "$seed" "$b" "${kernels[@]}"
+	for k in "${order[@]}"; do
+		boot "$k" "$b" "${image[$k]}" "${initrd[$k]}" "$plan"
 	done
 done
-/usr/bin/python3 "$S/bench-report.py" --manifest "$manifest" --out "$out"
+/usr/bin/python3 "$S/bench-report.py" --manifest "$manifest" --out "$out" \
+	--plan "$out/plan-$plan"

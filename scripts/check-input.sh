@@ -21,6 +21,8 @@ else (no apply, no build, no download). \`make help\` says what each means.
   JOBS BOOTS TIMEOUT
                 a positive number
   HOLD_PATCH    a readable file
+  BENCH_SEED    a number of at most 9 digits
+  BENCH_PLAN    a plan of the benchmark, selftests/bench/plan-NAME
   KERNEL_TREE   the top of a git work tree with a Makefile and mm/, holding
                 KERNEL_BASE (default v7.3-rc7); KERNEL_BASE only with it
 Exit status: 0 all good, 2 a bad value.

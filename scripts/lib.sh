@@ -543,6 +543,14 @@ check_kernel_tree() {
 }
 # check_input [--need-arch]: all of the above, and ARCH (required with
 # --need-arch), ARCHES and HOLD_PATCH.
+# The names of the benchmark's plans, selftests/bench/plan-NAME, on one line.
+bench_plans() {
+	local p names=()
+	for p in "$VMA_RETRY_ROOT"/selftests/bench/plan-*; do
+		names+=("${p##*/plan-}")
+	done
+	echo "${names[*]}"
+}
 check_input() {
 	if [[ ${1:-} == --need-arch && -z ${ARCH:-} ]]; then
 		usage_error "ARCH= is required; valid: $(all_arches | paste -sd' ')"
@@ -556,6 +564,10 @@ check_input() {
 	check_tests
 	[[ -z ${HOLD_PATCH:-} || (-f $HOLD_PATCH && -r $HOLD_PATCH) ]] ||
 		usage_error "HOLD_PATCH=$HOLD_PATCH: no such readable file"
+	[[ -z ${BENCH_SEED:-} || ($BENCH_SEED =~ ^[0-9]+$ && ${#BENCH_SEED} -le 9) ]] ||
+		usage_error "BENCH_SEED='$BENCH_SEED': a number of at most 9 digits"
+	[[ -z ${BENCH_PLAN:-} || ($BENCH_PLAN =~ ^[a-z0-9-]+$ && -f $VMA_RETRY_ROOT/selftests/bench/plan-$BENCH_PLAN) ]] ||
+		usage_error "BENCH_PLAN='$BENCH_PLAN': valid: $(bench_plans)"
 	check_kernel_tree
 }
 

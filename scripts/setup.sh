@@ -36,7 +36,7 @@ esac
 
 host_packages=(make gcc libc6-dev flex bison bc libelf-dev libssl-dev cpio kmod
 	python3 rsync xz-utils zstd git ccache shellcheck perl e2fsprogs
-	python3-numpy python3-matplotlib python3-yaml)
+	python3-numpy python3-scipy python3-matplotlib python3-yaml)
 # (the toolchain column holds several packages per arch)
 # shellcheck disable=SC2207
 host_packages+=($(arch_values A_PACKAGES))

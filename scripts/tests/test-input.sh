@@ -27,8 +27,10 @@ gate "input"):
   - make check ARCH=a gets past the input check and says it checks arch
     a only; make bisect-check ARCH=a runs bisect-check.sh with ARCHES=a;
   - the scripts reject an unknown arch, an unknown option and a bad value
-    (bench.sh --boots 0, run-qemu.sh and judge-log.py --build-id that is
-    not hex) with exit 2; every script's --help prints its usage;
+    (bench.sh --boots 0, --seed -1, --plan nope, --kernels series,hold;
+    BENCH_SEED=1e3, BENCH_PLAN=../plan-full; run-qemu.sh and judge-log.py
+    --build-id that is not hex) with exit 2; every script's --help prints
+    its usage;
   - in a scratch copy of configs/ and scripts/: a new arch row is picked up
     by every reader of the table (make help, load_arch, the packages
     setup.sh --print-packages lists, the lists in the Cc's of a send.sh run
@@ -69,7 +71,7 @@ expect() {
 # The commands below set the variables each check is about: none may come
 # from the caller (make check ARCH=a runs this with ARCHES=a).
 unset ARCH ARCHES TESTS DEBUG INTERACTIVE JOBS BOOTS TIMEOUT HOLD_PATCH BENCH_QUICK \
-	BUILD_ONLY SKIP_BISECT FORCE DRY_RUN KERNEL_TREE KERNEL_BASE
+	BUILD_ONLY SKIP_BISECT FORCE DRY_RUN KERNEL_TREE KERNEL_BASE BENCH_SEED BENCH_PLAN
 R=$VMA_RETRY_ROOT
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -109,6 +111,13 @@ expect 2 "JOBS='0': it is a positive number" "JOBS=0 make build" mk JOBS=0 build
 expect 2 "BOOTS='x': it is a positive number" "BOOTS=x make bench" mk BOOTS=x bench ARCH=x86_64
 expect 2 "HOLD_PATCH=/nonexistent: no such readable file" "HOLD_PATCH=/nonexistent make bench" \
 	mk HOLD_PATCH=/nonexistent bench ARCH=x86_64
+expect 2 "BENCH_SEED='1e3': a number of at most 9 digits" "BENCH_SEED=1e3 make bench" \
+	mk BENCH_SEED=1e3 bench ARCH=x86_64
+expect 2 "BENCH_PLAN='../plan-full': valid: $(bench_plans)" "BENCH_PLAN=../plan-full make bench" \
+	mk BENCH_PLAN=../plan-full bench ARCH=x86_64
+expect 2 "--seed needs a number" "bench.sh --seed -1" "$R/scripts/bench.sh" --seed -1 x86_64
+expect 2 "--plan: no selftests/bench/plan-nope" "bench.sh --plan nope" "$R/scripts/bench.sh" --plan nope x86_64
+expect 2 "--kernels needs base" "bench.sh --kernels series,hold" "$R/scripts/bench.sh" --kernels series,hold x86_64
 expect 2 "unknown ARCH 'vax'; valid: $(all_arches | paste -sd' ')" "make check ARCH=vax" mk check ARCH=vax
 expect 2 "unknown ARCHES 'vax'" "make check ARCHES=\"arm vax\"" mk check ARCHES="arm vax"
 expect 2 "ARCH= and ARCHES= together" "make check ARCH=arm ARCHES=x86_64" mk check ARCH=arm ARCHES=x86_64

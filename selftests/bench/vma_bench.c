@@ -476,13 +476,20 @@ static int join_faulters(long long *ops, long *majflt, long long *min_ops)
 
 /* ---- latencies ---------------------------------------------------------- */
 
-static long long *lat;
-static size_t nlat, maxlat;
+/*
+ * lat: each call's latency from the time it was due (open loop: the wait
+ * of a late call counts, so a stalled writer's backlog is measured, not
+ * omitted); svc: from the time it started (the call's own duration).
+ */
+static long long *lat, *svc;
+static size_t nlat, maxlat, ncensored;
 
-static void record(long long ns)
+static void record(long long from_due, long long from_start)
 {
-	if (nlat < maxlat)
-		lat[nlat++] = ns;
+	if (nlat < maxlat) {
+		lat[nlat] = from_due;
+		svc[nlat++] = from_start;
+	}
 }
 
 static int cmp_ll(const void *a, const void *b)
@@ -502,40 +509,67 @@ static int hist_bucket(long long v)
 	return e * HIST_SUB + (int)(HIST_SUB * ((double)v / (1ULL << e) - 1));
 }
 
-static double pct(double p)
+static double pct(const long long *v, double p)
 {
 	size_t i = (size_t)ceil(p * nlat) - 1;
 
 	if (!nlat)
 		return 0;
-	return lat[i < nlat ? i : nlat - 1] / 1000.0;
+	return v[i < nlat ? i : nlat - 1] / 1000.0;
 }
 
-/* The "lat" member: per-call latency statistics, in microseconds. */
-static void print_lat(FILE *o, double secs)
+/*
+ * A member of per-call latency statistics in microseconds (v sorted in
+ * place): percentiles, the fractions at or above D and above 1 ms, and the
+ * log-linear histogram that scripts/bench-report.py resamples.
+ */
+static void print_lat_member(FILE *o, const char *name, long long *v, double rate)
 {
 	static long hist[HIST_MAX];
-	size_t i, ge = 0;
+	size_t i, ge = 0, gt1 = 0;
 	const char *sep = "";
 
-	qsort(lat, nlat, sizeof(*lat), cmp_ll);
+	qsort(v, nlat, sizeof(*v), cmp_ll);
 	memset(hist, 0, sizeof(hist));
 	for (i = 0; i < nlat; i++) {
-		hist[hist_bucket(lat[i])]++;
-		if (opt.delay_ms && lat[i] >= opt.delay_ms * 1000000LL)
+		hist[hist_bucket(v[i])]++;
+		if (opt.delay_ms && v[i] >= opt.delay_ms * 1000000LL)
 			ge++;
+		if (v[i] > 1000000LL)
+			gt1++;
 	}
-	fprintf(o, ",\"lat\":{\"n\":%zu,\"rate\":%.1f,\"p50_us\":%.1f,\"p90_us\":%.1f,"
-		"\"p99_us\":%.1f,\"p999_us\":%.1f,\"max_us\":%.1f,\"ge_d\":%.4f,\"hist\":\"",
-		nlat, nlat / secs, pct(0.5), pct(0.9), pct(0.99), pct(0.999),
-		nlat ? lat[nlat - 1] / 1000.0 : 0, nlat ? (double)ge / nlat : 0);
+	fprintf(o, ",\"%s\":{\"n\":%zu,\"rate\":%.1f,\"p50_us\":%.1f,\"p90_us\":%.1f,"
+		"\"p99_us\":%.1f,\"p999_us\":%.1f,\"max_us\":%.1f,\"ge_d\":%.4f,"
+		"\"gt_1ms\":%.4f,\"hist\":\"",
+		name, nlat, rate, pct(v, 0.5), pct(v, 0.9), pct(v, 0.99),
+		pct(v, 0.999), nlat ? v[nlat - 1] / 1000.0 : 0, nlat ? (double)ge / nlat : 0,
+		nlat ? (double)gt1 / nlat : 0);
 	for (i = 0; i < HIST_MAX; i++) {
 		if (hist[i]) {
 			fprintf(o, "%s%zu:%ld", sep, i, hist[i]);
 			sep = ",";
 		}
 	}
-	fprintf(o, "\"}");
+	fprintf(o, "\"");
+	if (!strcmp(name, "lat"))
+		fprintf(o, ",\"from\":\"due\",\"offered\":%g,\"censored\":%zu", opt.rate,
+			ncensored);
+	fprintf(o, "}");
+}
+
+/*
+ * "lat" (from the due time; rate: calls made per second) and "svc" (from
+ * the start of each call; the calls that never started are not in it).
+ */
+static void print_lat(FILE *o, double secs)
+{
+	size_t n = nlat;
+	double rate = (n - ncensored) / secs;
+
+	print_lat_member(o, "lat", lat, rate);
+	nlat = n - ncensored;	/* svc has no entry for a call never made */
+	print_lat_member(o, "svc", svc, rate);
+	nlat = n;
 }
 
 /* ---- the writers -------------------------------------------------------- */
@@ -571,29 +605,43 @@ static int writer_op(long long i)
 
 /*
  * Open loop: call i is due at t0 + i / rate, whatever the calls before it
- * took; a call that is late starts at once. It stops at --duration even if
- * calls were late (the achieved rate then tells). Returns the elapsed
- * seconds.
+ * took; a call that is late starts at once, and its latency counts from
+ * when it was due. It stops at --duration even if calls were late: each
+ * call that was due but never started is recorded in lat with the time
+ * from its due time to the end (a lower bound; lat.censored counts them),
+ * so that a stalled writer's missing calls are not omitted. Returns the
+ * elapsed seconds.
  */
 static double run_writer(void)
 {
-	long long t0, t, due, interval = (long long)(1e9 / opt.rate);
-	long long end, i;
+	long long t0, t, t1, due, interval = (long long)(1e9 / opt.rate);
+	long long end, i, j;
 	int ret;
 
 	setpriority(PRIO_PROCESS, gettid(), -20);
 	maxlat = (size_t)(opt.rate * opt.duration * 1.1) + 16;
 	lat = calloc(maxlat, sizeof(*lat));
+	svc = calloc(maxlat, sizeof(*svc));
+	if (!lat || !svc)
+		return fail("out of memory for %zu latencies", maxlat);
 	t0 = now_ns();
 	end = t0 + (long long)(opt.duration * 1e9);
 	for (i = 0;; i++) {
 		due = t0 + i * interval;
-		if (due >= end || now_ns() >= end)
+		if (due >= end)
 			break;
+		t = now_ns();
+		if (t >= end) {
+			/* due, never started: censored at the end */
+			for (j = i; t0 + j * interval < end; j++, ncensored++)
+				record(t - (t0 + j * interval), 0);
+			break;
+		}
 		sleep_until(due);
 		t = now_ns();
 		ret = writer_op(i);
-		record(now_ns() - t);
+		t1 = now_ns();
+		record(t1 - due, t1 - t);
 		if (ret < 0) {
 			fail("%s: %s", opt.op, strerror(errno));
 			return -1;

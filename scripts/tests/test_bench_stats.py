@@ -1,0 +1,319 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0
+"""The checks of scripts/tests/test-bench-stats.sh (see its --help)."""
+
+import json
+import math
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, 'scripts'))
+
+import numpy as np  # noqa: E402
+
+import bench_stats as st  # noqa: E402
+
+REPORT = os.path.join(ROOT, 'scripts', 'bench-report.py')
+FIXTURE = os.path.join(ROOT, 'scripts', 'tests', 'fixtures',
+                       'bench-quick.log')
+
+
+class TInterval(unittest.TestCase):
+    def test_hand_example(self):
+        # x = 0.1 0.3 -0.1 0.2 0.5: mean 0.2, squared deviations
+        # .01+.01+.09+0+.09 = .2, s^2 = .2/4 = .05, se = sqrt(.05/5) = 0.1;
+        # t(0.975, 4) = 2.776445 (tables): 0.2 -+ 0.2776445; t = 2 with
+        # 4 df: two-sided p = 0.1161165
+        r = st.t_interval([0.1, 0.3, -0.1, 0.2, 0.5])
+        self.assertEqual(r['n'], 5)
+        self.assertAlmostEqual(r['mean'], 0.2, places=12)
+        self.assertAlmostEqual(r['sd'], math.sqrt(0.05), places=12)
+        self.assertAlmostEqual(r['lo'], 0.2 - 0.2776445, places=6)
+        self.assertAlmostEqual(r['hi'], 0.2 + 0.2776445, places=6)
+        self.assertAlmostEqual(r['p'], 0.1161165, places=6)
+
+    def test_degenerate(self):
+        self.assertIsNone(st.t_interval([0.3])['lo'])
+        # equal values (up to rounding): the interval is the mean
+        r = st.t_interval([0.2, 0.2, 0.2])
+        self.assertEqual(r['sd'], 0.0)
+        self.assertEqual((r['lo'], r['hi'], r['p']),
+                         (r['mean'], r['mean'], 0.0))
+
+
+class SignedRank(unittest.TestCase):
+    def test_table_value_n10(self):
+        # n = 10, two-sided 5%: the tables' critical value of the smaller
+        # rank sum is 8. Negative ranks 1 and 7 (W- = 8): 25 of the 1024
+        # sign patterns have W- <= 8, p = 50/1024; ranks 1 and 8
+        # (W- = 9): 33 patterns, p = 66/1024 > 0.05.
+        p, wplus, n = st.signed_rank_p([-1, 2, 3, 4, 5, 6, -7, 8, 9, 10])
+        self.assertEqual((wplus, n), (47, 10))
+        self.assertAlmostEqual(p, 50 / 1024, places=12)
+        p, _, _ = st.signed_rank_p([-1, 2, 3, 4, 5, 6, 7, -8, 9, 10])
+        self.assertAlmostEqual(p, 66 / 1024, places=12)
+
+    def test_scale_free_zeros_and_ties(self):
+        # only the ranks count; a zero is dropped: all five positive,
+        # p = 2/2^5
+        p, _, n = st.signed_rank_p([0.5, 3, 0.01, 7, 2, 0])
+        self.assertEqual(n, 5)
+        self.assertAlmostEqual(p, 2 / 32, places=12)
+        # three tied magnitudes (midrank 2 each), two positive: W+ = 4 of
+        # the sums 0,2,2,2,4,4,4,6: P(W+ >= 4) = 1/2, p = 1
+        p, wplus, _ = st.signed_rank_p([1, 1, -1])
+        self.assertEqual(wplus, 4)
+        self.assertAlmostEqual(p, 1.0, places=12)
+
+
+class BenjaminiHochberg(unittest.TestCase):
+    def test_hand_example(self):
+        # sorted 0.005 0.01 0.03 0.04, m = 4: p m / rank = 0.02 0.02 0.04
+        # 0.04, already monotone; back in the order given
+        q = st.bh_adjust([0.01, 0.04, 0.03, 0.005, None])
+        for a, b in zip(q[:4], [0.02, 0.04, 0.04, 0.02]):
+            self.assertAlmostEqual(a, b, places=12)
+        self.assertIsNone(q[4])
+
+    def test_step_up(self):
+        # 0.04 * 2 / 1 = 0.08, but the larger p 0.041 * 2 / 2 = 0.041
+        # caps it (step-up: q is the minimum over the larger ranks)
+        q = st.bh_adjust([0.04, 0.041])
+        self.assertAlmostEqual(q[0], 0.041, places=12)
+        self.assertAlmostEqual(q[1], 0.041, places=12)
+
+
+def load_report():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location('bench_report', REPORT)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+class Paired(unittest.TestCase):
+    def test_pairs_by_block(self):
+        # the blocks differ 100-fold, the series is 0.9 of the base in
+        # each: paired, the ratio is 0.9 with no spread; a block that only
+        # one kernel has, or a value that is not positive, is left out
+        br = load_report()
+        run = (lambda b, v: dict(boot=b, metrics={'m': v}))
+        base = [run(1, 1.0), run(2, 10.0), run(3, 100.0), run(4, 5.0)]
+        series = [run(3, 90.0), run(1, 0.9), run(2, 9.0), run(5, 1.0),
+                  run(4, 0.0)]
+        r = br.paired_ratio(series, base, 'm')
+        self.assertEqual(r['n'], 3)
+        self.assertEqual((r['ratio'], r['ci_lo'], r['ci_hi']),
+                         (0.9, 0.9, 0.9))
+        self.assertEqual(r['blocks'], {'1': 0.9, '2': 0.9, '3': 0.9})
+
+
+class HierarchicalBootstrap(unittest.TestCase):
+    def test_one_bucket(self):
+        # every call in bucket 320 (2^20 ns = 1048.576 µs): every quantile
+        # and every resample is that bucket's lower bound
+        h = {320: 100}
+        rng = np.random.default_rng(1)
+        res = st.hier_boot({'base': [h, h], 'series': [h, h]}, rng, 50)
+        for k in ('base', 'series'):
+            for q in ('q0.5', 'q0.99'):
+                self.assertEqual(res[k][q][:3], (1048.576,) * 3)
+        r = st.ratio_ci(res['series']['q0.99'], res['base']['q0.99'])
+        self.assertEqual(r, (1.0, 1.0, 1.0))
+
+    def test_pooled_quantile_and_props(self):
+        # block 1: 90 calls in bucket 160 (1.024 µs), block 2: 10 in
+        # bucket 320: the pooled p50 is 1.024 µs and the p99 1048.576 µs;
+        # P(>1 ms) of the two boots (90, 0) and (10, 1): 10 %
+        rng = np.random.default_rng(2)
+        data = {'base': [{160: 90}, {320: 10}],
+                '_props': {'gt_1ms': {'base': [(90, 0.0), (10, 1.0)]}}}
+        res = st.hier_boot(data, rng, 400, props=('gt_1ms',))['base']
+        self.assertEqual(res['q0.5'][0], 1.024)
+        self.assertEqual(res['q0.99'][0], 1048.576)
+        self.assertAlmostEqual(res['gt_1ms'][0], 0.1, places=12)
+        # blocks resampled: some resamples have no slow block at all
+        self.assertEqual(res['gt_1ms'][1], 0.0)
+        self.assertEqual(res['q0.99'][1], 1.024)
+
+    def test_block_left_out(self):
+        # a block without the series' histogram is left out for both
+        rng = np.random.default_rng(3)
+        res = st.hier_boot({'base': [{160: 5}, {320: 5}],
+                            'series': [{160: 5}, None]}, rng, 20)
+        self.assertEqual(res['base']['q0.99'][0], 1.024)
+
+
+class Simulation(unittest.TestCase):
+    """A/A: two kernels that do not differ; the interval should exclude 1
+    about 5% of the time."""
+
+    def test_paired_t_10_blocks(self):
+        rng = np.random.default_rng(20261206)
+        t_rate, w_rate, _ = st.simulate_aa(10, 2000, rng, old_resamples=50)
+        print(f'\nA/A, 10 blocks, 2000 simulated runs: paired t-interval '
+              f'excludes 1 in {100 * t_rate:.1f}%, signed-rank p < 0.05 in '
+              f'{100 * w_rate:.1f}%', file=sys.stderr)
+        # 2000 runs: the binomial standard error at 5% is 0.49%
+        self.assertTrue(0.035 <= t_rate <= 0.065, t_rate)
+        self.assertTrue(0.025 <= w_rate <= 0.065, w_rate)
+
+    def test_old_three_boot_bootstrap(self):
+        # the 2026-12-01 interval on 3 boots per kernel, no block effect:
+        # in effect [min_s/max_b, max_s/min_b], which excludes 1 with
+        # probability 2/C(6,3) = 10% (more with percentile interpolation)
+        rng = np.random.default_rng(20261201)
+        t_rate, _, old_rate = st.simulate_aa(3, 1000, rng, block_sd=0,
+                                             old_resamples=400)
+        print(f'A/A, 3 boots, 1000 simulated runs: the old bootstrap '
+              f'excludes 1 in {100 * old_rate:.1f}%, the paired t-interval '
+              f'in {100 * t_rate:.1f}%', file=sys.stderr)
+        self.assertTrue(0.08 <= old_rate <= 0.16, old_rate)
+        self.assertTrue(0.03 <= t_rate <= 0.07, t_rate)
+
+
+class SimulationPooled(unittest.TestCase):
+    def test_hier_boot_not_anticonservative(self):
+        # the pooled p99 ratio of two kernels that do not differ, 10
+        # blocks: the interval must not exclude 1 more often than about
+        # 5% (resampling the calls alone, not the blocks, ignores the
+        # boots' own effects and excludes 1 far more often)
+        rng = np.random.default_rng(11)
+        rate = st.simulate_aa_pooled(10, 150, rng, calls=200, resamples=200)
+        print(f'\nA/A, 10 blocks, 150 simulated runs: the pooled p99 '
+              f'ratio interval excludes 1 in {100 * rate:.1f}%',
+              file=sys.stderr)
+        self.assertLessEqual(rate, 0.08)
+
+
+def shift_hist(text, f):
+    """A histogram string with every call f times slower."""
+    out = {}
+    for pair in text.split(','):
+        i, c = map(int, pair.split(':'))
+        j = i + round(16 * math.log2(f))
+        out[j] = out.get(j, 0) + c
+    return ','.join(f'{i}:{c}' for i, c in sorted(out.items()))
+
+
+def synthetic_run(d, blocks, effect, seed=7):
+    """d/manifest.tsv and logs: the fixture's records as blocks of base,
+    base2, series and hold, each boot slower or faster by a lognormal
+    block effect and boot effect; the series' latencies effect times the
+    base's and its faults/s 1/effect times."""
+    rng = random.Random(seed)
+    lines = open(FIXTURE, encoding='utf-8').read().split('\n')
+    man = [f'# block order seed: {seed}']
+    for b in range(1, blocks + 1):
+        blockf = math.exp(rng.gauss(0, .2))
+        order = ['base', 'base2', 'series', 'hold']
+        rng.shuffle(order)
+        for k in order:
+            f = blockf * math.exp(rng.gauss(0, .1)) * \
+                (effect if k == 'series' else 1)
+            out = []
+            for line in lines:
+                m = re.match(r'^(.*# VMA_BENCH )(\{.*\})\s*$', line)
+                if m:
+                    rec = json.loads(m.group(2))
+                    if 'lat' in rec:
+                        for key in rec['lat']:
+                            if key.endswith('_us'):
+                                rec['lat'][key] *= f
+                        rec['lat']['hist'] = shift_hist(rec['lat']['hist'],
+                                                        f)
+                    if 'faults' in rec:
+                        rec['faults']['per_s'] /= f
+                    line = m.group(1) + json.dumps(rec)
+                out.append(line)
+            with open(os.path.join(d, f'{k}-{b}.log'), 'w',
+                      encoding='utf-8') as fh:
+                fh.write('\n'.join(out))
+            man.append(f'{k}\t{b}\t{k}-{b}.log')
+    with open(os.path.join(d, 'manifest.tsv'), 'w', encoding='utf-8') as fh:
+        fh.write('\n'.join(man) + '\n')
+
+
+class Report(unittest.TestCase):
+    """bench-report.py end to end on synthetic blocks from the fixture."""
+
+    def run_report(self, d, *extra):
+        return subprocess.run(
+            ['/usr/bin/python3', REPORT, '--manifest',
+             os.path.join(d, 'manifest.tsv'), '--out',
+             os.path.join(d, 'out'), '--resamples', '200', *extra],
+            capture_output=True, text=True, check=False)
+
+    def test_blocks_primary_aa(self):
+        with tempfile.TemporaryDirectory() as d:
+            synthetic_run(d, 6, 0.5)
+            plan = os.path.join(d, 'plan')
+            with open(plan, 'w', encoding='utf-8') as fh:
+                fh.write('# primary: series/base writer op=mmap D=2 N=8 '
+                         'nice=19 lat.p99_us\n')
+            r = self.run_report(d, '--plan', plan)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            out = r.stdout
+            self.assertIn('blocks: 6; block order seed 7', out)
+            # the fixture's two records a boot, timed with the TSC
+            self.assertIn('\nclock: tsc (1 ns resolution) in 48 of 48 '
+                          'record(s)\n', out)
+            self.assertRegex(out, r'A/A control \(base2/base, the base '
+                             r'booted again\): \d+ of 4 intervals exclude 1')
+            rows = [ln for ln in out.split('\n') if ln.startswith(('*  ',
+                                                                   '   series/',
+                                                                   '   hold/'))]
+            # the primary first, marked
+            self.assertTrue(rows[0].startswith('*  series/base  writer mmap'),
+                            rows[:2])
+            self.assertEqual(sum(ln.startswith('*') for ln in rows), 1)
+            with open(os.path.join(d, 'out', 'summary.json'),
+                      encoding='utf-8') as fh:
+                s = json.load(fh)
+            tests = {(t['pair'], t['table'], t['metric']): t
+                     for t in s['tests']}
+            ser = tests[('series/base', 'writer mmap', 'lat.p99_us')]
+            # the series is half the base, boot noise 10%: the interval
+            # excludes 1 and holds 0.5 (the histogram shift rounds to
+            # whole buckets: 1/16 octave)
+            self.assertEqual(ser['n'], 6)
+            self.assertLess(ser['ci_hi'], 1)
+            self.assertLessEqual(ser['ci_lo'], 0.52)
+            self.assertGreaterEqual(ser['ci_hi'], 0.48)
+            hold = tests[('hold/base', 'writer mmap', 'lat.p99_us')]
+            self.assertTrue(hold['ci_lo'] < 1 < hold['ci_hi'], hold)
+            self.assertEqual(s['aa']['tests'], 4)
+            lat = s['latency']['writer mmap'][0]['kernels']
+            self.assertLess(lat['series']['p99_over_base'][2], 1)
+            for png in ('ecdf_writer_mmap.png', 'throughput_ratios.png',
+                        'writer_p99_vs_d.png'):
+                self.assertTrue(os.path.getsize(os.path.join(d, 'out', png)))
+
+    def test_bad_input(self):
+        with tempfile.TemporaryDirectory() as d:
+            synthetic_run(d, 2, 1)
+            plan = os.path.join(d, 'plan')
+            with open(plan, 'w', encoding='utf-8') as fh:
+                fh.write('# primary: series/hold writer lat.p99_us\n')
+            r = self.run_report(d, '--plan', plan)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn('want "# primary:', r.stderr)
+            self.assertFalse(os.path.exists(os.path.join(d, 'out')))
+            with open(os.path.join(d, 'manifest.tsv'), 'a',
+                      encoding='utf-8') as fh:
+                fh.write('base3\t1\tbase-1.log\n')
+            r = self.run_report(d)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("kernel 'base3' is not one of", r.stderr)
+
+
+if __name__ == '__main__':
+    unittest.main(verbosity=2)
