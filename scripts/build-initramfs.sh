@@ -145,9 +145,10 @@ while IFS='|' read -r name timeout req sources args; do
 	echo "$name $timeout $req $args" >>"$work/tests/list"
 done < <([[ -n $bench_only ]] || test_rows)
 echo "file /tests/list $work/tests/list 0644 0 0" >>"$spec"
-# An empty ext4 file system for the race stress's ext4 cases (its row in
-# selftests/tests passes --ext4-image /tests/empty.ext4), as large as their
-# null_blk device (DEV_MB in selftests/vma_retry_stress.c), made by the host's mke2fs
+# An empty ext4 file system for the ext4 cases of vma_retry and the race
+# stress (their rows in selftests/tests pass --ext4-image /tests/empty.ext4),
+# as large as their null_blk devices (DEV_MB in vma_retry.c and
+# selftests/vma_retry_stress.c), made by the host's mke2fs
 # and cut after its last 64 KiB that are not all zeroes: the program writes
 # only those onto the new device, which reads as zeroes elsewhere. 16 MiB
 # would be 16 MiB of initramfs; this is about 1.2 MiB.
