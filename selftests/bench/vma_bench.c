@@ -1303,7 +1303,8 @@ static int launch_main(void)
 			stream_record(s, t, t1);
 			if (ring[r])
 				munmap(ring[r], LAUNCH_REGION);
-			ring[r] = last = p;
+			ring[r] = p;
+			last = p;
 			r = (r + 1) % LAUNCH_RING;
 		} else if (s == &L.mprotect) {
 			if (last && mprotect(last, psz, PROT_READ)) {
@@ -1494,8 +1495,9 @@ static int launch_lock_count(struct lock_count *lc)
 
 			if (line[0] == '#') {
 				p = strstr(line, "entries-in-buffer/entries-written:");
-				if (pass && p && sscanf(p, "entries-in-buffer/entries-written: %ld/%ld",
-							&in, &written) == 2)
+				if (pass && p &&
+				    sscanf(p, "entries-in-buffer/entries-written: %ld/%ld", &in,
+					   &written) == 2)
 					lost = written - in;
 				continue;
 			}
@@ -1531,7 +1533,8 @@ static int launch_lock_count(struct lock_count *lc)
 			if (!tab[i].tid) {
 				if (++used == LAUNCH_TIDS) {
 					fclose(f);
-					return fail("more than %d threads in the trace", LAUNCH_TIDS - 1);
+					return fail("more than %d threads in the trace",
+						    LAUNCH_TIDS - 1);
 				}
 				tab[i].tid = tid;
 				tab[i].ts = -1;
