@@ -1016,6 +1016,8 @@ static void stream_record(struct stream *s, long long start, long long end)
 
 static void stream_censor(struct stream *s, long long end)
 {
+	if (!s->lat)
+		return;		/* never started */
 	for (; stream_due(s) < end && s->n < s->max; s->next++, s->censored++)
 		s->lat[s->n++] = end - stream_due(s);
 }
