@@ -1379,7 +1379,7 @@ static int launch_trace_start(void)
 {
 	char path[192], pids[(MAX_THREADS + 2) * 12];
 	size_t n;
-	int i;
+	int i, fd;
 
 	if (access(TRACEFS "/instances", F_OK))
 		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
@@ -1400,9 +1400,16 @@ static int launch_trace_start(void)
 	snprintf(path, sizeof(path), "%s/options/event-fork", trace_inst);
 	if (write_file(path, "1"))
 		return fail("no trace option event-fork");
+	/* too long for write_file() */
 	snprintf(path, sizeof(path), "%s/set_event_pid", trace_inst);
-	if (write_file(path, "%s", pids))
-		return fail("set_event_pid");
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0 || write(fd, pids, n) != (ssize_t)n) {
+		i = errno;
+		if (fd >= 0)
+			close(fd);
+		return fail("set_event_pid: %s", strerror(i));
+	}
+	close(fd);
 	snprintf(path, sizeof(path), "%s/" EV_START, trace_inst);
 	if (write_file(path, "1"))
 		return fail("no mmap_lock trace events");
