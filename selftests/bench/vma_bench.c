@@ -1599,9 +1599,10 @@ static int run_launch(struct lock_count *lc, long long *majflt, long long *touch
 	if (!ret)
 		ret = launch_start_threads();
 	started = !ret;
+	/* before the trace: reading the maps may take the mmap_lock */
+	L.vmas = count_vmas();
 	if (!ret)
 		ret = launch_trace_start();
-	L.vmas = count_vmas();
 	if (!ret)
 		ret = vmstat(vs0);
 	if (!ret) {
