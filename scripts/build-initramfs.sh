@@ -153,7 +153,8 @@ empty_ext4() {
 	local mke2fs img=$work/${2##*/}
 	mke2fs=$(PATH=$PATH:/usr/sbin:/sbin command -v mke2fs) ||
 		die "no mke2fs: install e2fsprogs (make setup does)"
-	"$mke2fs" -q -F -t ext4 -b 4096 "$img" "$1"
+	# (its "Creating regular file" to stderr: stdout is the cpio's path)
+	"$mke2fs" -q -F -t ext4 -b 4096 "$img" "$1" >&2
 	python3 -c 'import sys
 p = sys.argv[1]
 d = open(p, "rb").read()
