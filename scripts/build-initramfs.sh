@@ -31,8 +31,9 @@ $VARIANT_USAGE
 Every initramfs also has the benchmark program, selftests/bench/vma_bench.c,
 compiled the same way, as /tests/vma_bench, and the benchmark plans
 selftests/bench/plan-* as /bench/* (the guest init runs one with
-vr.list=/bench/NAME). --bench: only those, none of selftests/tests (the
-initramfs of scripts/bench.sh).
+vr.list=/bench/NAME). --bench: only those, none of selftests/tests, and
+the launch workload's empty ext4 image /bench/launch.ext4 (the initramfs
+of scripts/bench.sh).
 EOF_USAGE
 }
 bench_only='' out='' test_src='' regress=''
@@ -178,8 +179,9 @@ done
 # For the benchmark's launch workload (plan-launch passes --ext4-image
 # /bench/launch.ext4): room for its 32 MiB file; vma_bench sizes its device
 # from the superblock. About 4.2 MiB of initramfs (the journal's first
-# block is 4 MiB in).
-empty_ext4 64M /bench/launch.ext4
+# block is 4 MiB in), so only in the benchmark's (--bench): the test
+# initramfs never runs a plan.
+[[ -z $bench_only ]] || empty_ext4 64M /bench/launch.ext4
 
 gen=$VMA_RETRY_CACHE/build/gen_init_cpio
 if [[ ! -x $gen || $gen -ot $SRC/usr/gen_init_cpio.c ]]; then
