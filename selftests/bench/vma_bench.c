@@ -1630,6 +1630,10 @@ static int run_launch(struct lock_count *lc, long long *majflt, long long *touch
 	}
 	if (!ret)
 		ret = launch_lock_count(lc);
+	/* a launch from a cold page cache waits for the device */
+	if (!ret && (!vs_ops || !mj))
+		ret = fail("%lld page reads, %ld major faults: the file was not read cold",
+			   vs_ops, mj);
 	/* every mmap() call took the mmap_lock for write */
 	if (!ret && lc->wr < (long)(L.mmap.n - L.mmap.censored))
 		ret = fail("the trace has %ld write acquisitions, fewer than the %zu mmap() calls",
