@@ -75,8 +75,12 @@ KERNELS = ('base', 'base2', 'series', 'hold')
 # label (scripts/bench.sh), analysed exactly like the other two.
 PAIRS = (('series', 'base'), ('hold', 'base'), ('base2', 'base'))
 TESTED = PAIRS[:2]
+# The launch workload's own: its summary and its per-call latencies
+# (from the due time; fork_svc from each call's start).
+LAUNCH_SECTIONS = ('launch', 'mmap', 'mprotect', 'pthread_create', 'fork',
+                   'fork_svc', 'gc_mprotect')
 SECTIONS = ('lat', 'svc', 'faults', 'memcg', 'swapin', 'mmap_lock',
-            'vmstat')
+            'vmstat') + LAUNCH_SECTIONS
 EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INFRA = 0, 1, 2, 3
 HIER_RESAMPLES = 1000
 SEED = 20261201
@@ -100,7 +104,8 @@ DONE_RE = re.compile(STAMP + r'#\s*vma-retry-init: done pass=(\d+) '
 
 # Short names of the params in the row labels, in label order.
 SHORT = {'op': 'op', 'delay_ms': 'D', 'vmas': 'K', 'threads': 'N',
-         'nice': 'nice', 'rate': 'rate', 'duration_s': 'dur'}
+         'nice': 'nice', 'rate': 'rate', 'duration_s': 'dur',
+         'queue_depth': 'Q', 'size_mb': 'MB'}
 
 LAT_ROWS = (('lat.p50_us', 'p50'), ('lat.p99_us', 'p99'),
             ('lat.p999_us', 'p99.9'), ('lat.max_us', 'max'))
@@ -195,6 +200,28 @@ TABLES = (
                             pr.get('rate') != 0),
          rows=('op',), lat=(('lat.p50_us', 'p50'), ('lat.p99_us', 'p99')),
          other=(), main='lat.p99_us'),
+    # the app-launch emulator: the warm-start anchor's own metrics
+    dict(title='8. app launch (launch; main-thread calls from the due time)',
+         short='launch', sel=lambda w, pr: w == 'launch',
+         rows=('delay_ms', 'queue_depth', 'threads', 'vmas'),
+         lat=(('mmap.p50_us', 'mmap p50'), ('mmap.p99_us', 'mmap p99'),
+              ('mprotect.p99_us', 'mprotect p99'),
+              ('pthread_create.p99_us', 'pthread_create p99'),
+              ('fork.p50_us', 'fork p50'), ('fork.p99_us', 'fork p99'),
+              ('fork_svc.p50_us', 'fork svc p50'),
+              ('gc_mprotect.p99_us', 'GC mprotect p99')),
+         other=(('launch.makespan_ms', 'makespan ms'),
+                ('mmap_lock.read_acq', 'mmap_lock read acq'),
+                ('mmap_lock.read_wait_ms', 'read wait ms'),
+                ('mmap_lock.write_acq', 'mmap_lock write acq'),
+                ('mmap_lock.write_wait_ms', 'write wait ms'),
+                ('mmap_lock.main_write_wait_ms', 'main thr write wait ms'),
+                ('launch.majflt', 'major faults'),
+                ('launch.vmas', 'VMAs')) + VMSTAT_ROWS,
+         main='launch.makespan_ms',
+         endpoints=('launch.makespan_ms', 'mmap_lock.read_acq',
+                    'mmap_lock.read_wait_ms', 'mmap_lock.write_wait_ms',
+                    'mmap.p99_us', 'fork.p99_us')),
 )
 
 
@@ -1079,7 +1106,8 @@ def idle_floor(configs):
     import numpy as np
 
     vals = {}
-    for c in table_configs(TABLES[-1], configs)[0]:
+    floor = next(t for t in TABLES if t['short'] == 'idle floor')
+    for c in table_configs(floor, configs)[0]:
         for k, s in c['kernels'].items():
             v = s['median'].get('lat.p99_us')
             if v:

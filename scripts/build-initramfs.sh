@@ -31,8 +31,9 @@ $VARIANT_USAGE
 Every initramfs also has the benchmark program, selftests/bench/vma_bench.c,
 compiled the same way, as /tests/vma_bench, and the benchmark plans
 selftests/bench/plan-* as /bench/* (the guest init runs one with
-vr.list=/bench/NAME). --bench: only those, none of selftests/tests (the
-initramfs of scripts/bench.sh).
+vr.list=/bench/NAME). --bench: only those, none of selftests/tests, and
+the launch workload's empty ext4 image /bench/launch.ext4 (the initramfs
+of scripts/bench.sh).
 EOF_USAGE
 }
 bench_only='' out='' test_src='' regress=''
@@ -145,25 +146,29 @@ while IFS='|' read -r name timeout req sources args; do
 	echo "$name $timeout $req $args" >>"$work/tests/list"
 done < <([[ -n $bench_only ]] || test_rows)
 echo "file /tests/list $work/tests/list 0644 0 0" >>"$spec"
-# An empty ext4 file system for the ext4 cases of vma_retry and the race
-# stress (their rows in selftests/tests pass --ext4-image /tests/empty.ext4),
-# as large as their null_blk devices (DEV_MB in vma_retry.c and
-# selftests/vma_retry_stress.c), made by the host's mke2fs
-# and cut after its last 64 KiB that are not all zeroes: the program writes
-# only those onto the new device, which reads as zeroes elsewhere. 16 MiB
-# would be 16 MiB of initramfs; this is about 1.2 MiB.
-if [[ -z $bench_only ]]; then
+# empty_ext4 SIZE PATH: at PATH in the initramfs, an empty ext4 file system
+# of SIZE made by the host's mke2fs and cut after its last 64 KiB that are
+# not all zeroes: the guest programs write only those onto their new
+# null_blk device, which reads as zeroes elsewhere (selftests/ext4_image.h).
+empty_ext4() {
+	local mke2fs img=$work/${2##*/}
 	mke2fs=$(PATH=$PATH:/usr/sbin:/sbin command -v mke2fs) ||
 		die "no mke2fs: install e2fsprogs (make setup does)"
-	"$mke2fs" -q -F -t ext4 -b 4096 "$work/empty.ext4" 16M
+	# (its "Creating regular file" to stderr: stdout is the cpio's path)
+	"$mke2fs" -q -F -t ext4 -b 4096 "$img" "$1" >&2
 	python3 -c 'import sys
 p = sys.argv[1]
 d = open(p, "rb").read()
 b = 65536
 end = max([i + b for i in range(0, len(d), b) if d[i:i + b].strip(b"\0")] or [0])
-open(p, "r+b").truncate(end)' "$work/empty.ext4"
-	echo "file /tests/empty.ext4 $work/empty.ext4 0644 0 0" >>"$spec"
-fi
+open(p, "r+b").truncate(end)' "$img"
+	echo "file $2 $img 0644 0 0" >>"$spec"
+}
+# For the ext4 cases of vma_retry and the race stress (their rows in
+# selftests/tests pass --ext4-image /tests/empty.ext4), as large as their
+# null_blk devices (DEV_MB in vma_retry.c and selftests/vma_retry_stress.c).
+# 16 MiB would be 16 MiB of initramfs; this is about 1.2 MiB.
+[[ -n $bench_only ]] || empty_ext4 16M /tests/empty.ext4
 # The benchmark program and its plans.
 compile_guest vma_bench "$VMA_RETRY_ROOT/selftests/bench/vma_bench.c"
 compiled_all
@@ -171,6 +176,12 @@ echo "dir /bench 0755 0 0" >>"$spec"
 for plan in "$VMA_RETRY_ROOT"/selftests/bench/plan-*; do
 	echo "file /bench/${plan##*/plan-} $plan 0644 0 0" >>"$spec"
 done
+# For the benchmark's launch workload (plan-launch passes --ext4-image
+# /bench/launch.ext4): room for its 32 MiB file; vma_bench sizes its device
+# from the superblock. About 4.2 MiB of initramfs (the journal's first
+# block is 4 MiB in), so only in the benchmark's (--bench): the test
+# initramfs never runs a plan.
+[[ -z $bench_only ]] || empty_ext4 64M /bench/launch.ext4
 
 gen=$VMA_RETRY_CACHE/build/gen_init_cpio
 if [[ ! -x $gen || $gen -ot $SRC/usr/gen_init_cpio.c ]]; then

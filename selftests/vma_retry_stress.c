@@ -93,6 +93,7 @@
 
 #include "kselftest_harness.h"
 #include "mm/vm_util.h"
+#include "ext4_image.h"
 
 #define NR_W		2		/* faulting threads */
 #define BDEV_PAGES	128		/* pages of the device mapping */
@@ -170,51 +171,23 @@ static long long memcg_stat(struct memcg *m, const char *file, const char *key)
 static const char *fs_image;	/* --ext4-image: an empty ext4 image */
 
 /*
- * Put an empty ext4 file system on the new device @dev: the blocks of the
- * image that are not all zeroes (the rest of the device reads as zeroes),
- * or, without an image, mkfs.ext4's. -ENOENT: no image and no mkfs.ext4.
+ * Put an empty ext4 file system on the new device @dev: the image's
+ * (ext4_image.h) or, without an image, mkfs.ext4's. -ENOENT: no image and
+ * no mkfs.ext4.
  */
 static int fs_make(const char *dev)
 {
-	static char buf[65536];
-	int in, out, ret = 0;
 	char cmd[256];
-	off_t off;
-	ssize_t n;
-	size_t i;
+	int ret;
 
-	if (!fs_image) {
-		snprintf(cmd, sizeof(cmd), "mkfs.ext4 -q -F -b 4096 %s >/dev/null 2>&1", dev);
-		ret = system(cmd);
-		if (ret == -1 || !WIFEXITED(ret))
-			return -EIO;
-		ret = WEXITSTATUS(ret);
-		return ret == 127 ? -ENOENT : ret ? -EIO : 0;
-	}
-	in = open(fs_image, O_RDONLY | O_CLOEXEC);
-	if (in < 0)
-		return -errno;
-	out = open(dev, O_WRONLY | O_CLOEXEC);
-	if (out < 0) {
-		ret = -errno;
-		close(in);
-		return ret;
-	}
-	for (off = 0; (n = read(in, buf, sizeof(buf))) > 0; off += n) {
-		for (i = 0; i < (size_t)n && !buf[i]; i++)
-			;
-		if (i < (size_t)n && pwrite(out, buf, n, off) != n) {
-			ret = -errno ?: -EIO;
-			break;
-		}
-	}
-	if (n < 0)
-		ret = -errno;
-	if (!ret && fsync(out))
-		ret = -errno;
-	close(out);
-	close(in);
-	return ret;
+	if (fs_image)
+		return write_ext4_image(fs_image, dev);
+	snprintf(cmd, sizeof(cmd), "mkfs.ext4 -q -F -b 4096 %s >/dev/null 2>&1", dev);
+	ret = system(cmd);
+	if (ret == -1 || !WIFEXITED(ret))
+		return -EIO;
+	ret = WEXITSTATUS(ret);
+	return ret == 127 ? -ENOENT : ret ? -EIO : 0;
 }
 
 /* ---- faulting threads ------------------------------------------------- */

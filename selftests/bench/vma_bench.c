@@ -42,9 +42,30 @@
  *             writes every page once and unmaps it, in a loop (will-it-scale
  *             page_fault1 with --op anon, page_fault3 with --op shmem, a
  *             memfd per thread): faults/s
+ *   launch    an app launch: --threads faulters at --nice walk a --size-mb
+ *             file on ext4 once, from a cold page cache (the file system
+ *             from --ext4-image on a memory-backed null_blk device of
+ *             --delay-ms a request and hw_queue_depth --queue-depth, so
+ *             that requests queue; read-ahead as the kernel sets it; large
+ *             folios as ext4 makes them). The file is mapped as
+ *             LAUNCH_LIBS mappings like shared libraries, every fourth
+ *             PROT_EXEC; faulter i starts at i / N of it and reads
+ *             LAUNCH_OVERLAP / N of it forward in steps of 1-3 pages. The
+ *             process has --vmas more small VMAs. Meanwhile, open loop, the
+ *             main thread (nice -20) calls mmap(), mprotect() and
+ *             pthread_create() with a stack of its own (mmap() and a guard
+ *             page's mprotect()) at --rate each and fork() at
+ *             LAUNCH_FORK_RATE, and a GC thread mprotect()s half of a heap
+ *             VMA at LAUNCH_GC_RATE, until the last faulter is done (the
+ *             makespan; --duration caps it). Each call's latency from its
+ *             due time (fork's own duration too), and the mmap_lock read
+ *             and write acquisitions of the process and their waits
+ *             (mmap_lock_start_locking to the same thread's next
+ *             mmap_lock_acquire_returned, in a private trace instance)
  * Prints KTAP with one "# VMA_BENCH {json}" line (scripts/bench-report.py
- * reads it). It needs root, null_blk with configfs, cgroup2 (memcg) and
- * tracefs (mmaplock); a missing one, or a coarse clock, is an error.
+ * reads it). It needs root, null_blk with configfs, cgroup2 (memcg),
+ * tracefs (mmaplock, launch) and ext4 (launch); a missing one, or a coarse
+ * clock, is an error.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -52,6 +73,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <pthread.h>
 #include <sched.h>
@@ -74,18 +96,20 @@
 #include <sys/wait.h>
 #include <linux/fs.h>
 #include <linux/mman.h>
+#include "../ext4_image.h"
 #include "../swap_header.h"
 
 #define NULLB_CFS "/sys/kernel/config/nullb"
 #define TRACEFS "/sys/kernel/tracing"
-#define MAX_THREADS 256
+#define MAX_THREADS 320
 #define HIST_SUB 16
 #define HIST_MAX (64 * HIST_SUB)
 
 static struct {
 	const char *workload, *op;
-	bool backed;		/* swapin: the disk keeps what is written */
-	int delay_ms, threads, nice, vmas, slice_mb, size_mb;
+	const char *ext4_image;	/* launch: an empty ext4 image */
+	bool backed;		/* swapin, launch: the disk keeps what is written */
+	int delay_ms, threads, nice, vmas, slice_mb, size_mb, queue_depth;
 	double rate, duration;
 } opt = { .workload = "writer", .op = "mmap", .delay_ms = 2, .threads = 8, .nice = 19,
 	  .rate = 1000, .duration = 3, .slice_mb = 1, .size_mb = 64 };
@@ -219,7 +243,8 @@ static int check_clock(void)
 
 /* ---- the slow device ---------------------------------------------------- */
 
-static char nullb_cfg[128], nullb_dev[64];
+static char nullb_cfg[128], nullb_dev[64], nullb_disk[48];
+static bool launch;		/* the launch workload */
 static int nullb_powered;
 
 static void nullb_destroy(void)
@@ -252,7 +277,8 @@ static int nullb_open(int mb, int ms)
 		{ "size", mb }, { "blocksize", 4096 }, { "memory_backed", opt.backed },
 		{ "irqmode", ms ? 2 : 0 }, { "completion_nsec", ms * 1000000L },
 		/* swap writes a whole pass of pages at once */
-		{ "hw_queue_depth", opt.backed ? 1024 : 64 }, { "power", 1 },
+		{ "hw_queue_depth", opt.queue_depth ?: opt.backed ? 1024 : 64 },
+		{ "power", 1 },
 	};
 
 	snprintf(name, sizeof(name), "vmabench%d", getpid());
@@ -279,8 +305,10 @@ static int nullb_open(int mb, int ms)
 	}
 	if (read_file(path, buf, sizeof(buf)) || sscanf(buf, "%u:%u", &maj, &min) != 2)
 		return fail("null_blk: cannot read %s", path);
+	snprintf(nullb_disk, sizeof(nullb_disk), "%s", disk);
 	snprintf(path, sizeof(path), "/sys/block/%s/queue/read_ahead_kb", disk);
-	if (write_file(path, "0"))
+	/* launch: read-ahead as the kernel sets it for a new disk */
+	if (!launch && write_file(path, "0"))
 		return fail("cannot turn read-ahead off (%s)", path);
 	snprintf(nullb_dev, sizeof(nullb_dev), "/tmp/%s", disk);
 	unlink(nullb_dev);
@@ -931,13 +959,737 @@ static void *pagefault_fn(void *arg)
 	return NULL;
 }
 
+/* ---- launch: an app launch ------------------------------------------- */
+
+#define LAUNCH_LIBS 16		/* mappings of the file, like shared libraries */
+#define LAUNCH_OVERLAP 2	/* faulters that walk each page of the file */
+#define LAUNCH_REGION (64 * 1024)	/* the main thread's mmap() */
+#define LAUNCH_RING 32		/* its regions mapped at once */
+#define LAUNCH_STACK (256 * 1024)	/* a new thread's stack */
+#define LAUNCH_FORK_RATE 2.0	/* the main thread's forks/s */
+#define LAUNCH_GC_RATE 100.0	/* the GC thread's mprotect() calls/s */
+#define LAUNCH_HEAP (4 << 20)	/* the heap VMA that it mprotect()s */
+#define LAUNCH_TIDS 8192	/* threads the trace can tell apart */
+
+/*
+ * One open-loop stream of calls: call i is due at t0 + i / rate; its
+ * latency counts from then (lat) and from its start (svc). Calls due before
+ * the end of the launch but never made are censored at the end (lat only,
+ * appended last, as run_writer() does).
+ */
+struct stream {
+	const char *name;
+	double rate;
+	long long t0, next;
+	long long *lat, *svc;
+	size_t n, max, censored;
+};
+
+static long long stream_due(const struct stream *s)
+{
+	return s->t0 + (long long)(s->next * 1e9 / s->rate);
+}
+
+static int stream_init(struct stream *s, const char *name, double rate, long long t0)
+{
+	s->name = name;
+	s->rate = rate;
+	s->t0 = t0;
+	s->max = (size_t)(rate * opt.duration * 1.1) + 16;
+	s->lat = calloc(s->max, sizeof(*s->lat));
+	s->svc = calloc(s->max, sizeof(*s->svc));
+	if (!s->lat || !s->svc)
+		return fail("out of memory for %zu latencies", s->max);
+	return 0;
+}
+
+static void stream_record(struct stream *s, long long start, long long end)
+{
+	long long due = stream_due(s);
+
+	if (s->n < s->max) {
+		s->lat[s->n] = end - due;
+		s->svc[s->n++] = end - start;
+	}
+	s->next++;
+}
+
+static void stream_censor(struct stream *s, long long end)
+{
+	if (!s->lat)
+		return;		/* never started */
+	for (; stream_due(s) < end && s->n < s->max; s->next++, s->censored++)
+		s->lat[s->n++] = end - stream_due(s);
+}
+
+/* Its "NAME" (from the due time) and, with @svc, "NAME_svc" members. */
+static void print_stream(FILE *o, struct stream *s, double secs, bool with_svc)
+{
+	double rate = secs > 0 ? (s->n - s->censored) / secs : 0;
+	char name[48];
+
+	nlat = s->n;
+	print_lat_member(o, s->name, s->lat, rate);
+	if (with_svc) {
+		snprintf(name, sizeof(name), "%s_svc", s->name);
+		nlat = s->n - s->censored;
+		print_lat_member(o, name, s->svc, rate);
+	}
+	nlat = 0;
+}
+
+static struct {
+	char mnt[64];
+	int fd;			/* the file on ext4 */
+	size_t npages, lib_pages;
+	char *lib[LAUNCH_LIBS];
+	char *heap;
+	long long t0, end;
+	atomic_int done, over;
+	long long done_ns[MAX_THREADS];
+	struct stream mmap, mprotect, thread, fork, gc;
+	pthread_t gc_thread;
+	pid_t gc_tid;
+	int read_ahead_kb, vmas, threads_made, forks;
+} L = { .fd = -1 };
+
+/* A faulter of the launch: its stretch of the file, forward in small steps. */
+static void *launch_fault_fn(void *arg)
+{
+	struct faulter *f = arg;
+	size_t off, p;
+	long m0;
+
+	f->tid = gettid();
+	setpriority(PRIO_PROCESS, f->tid, opt.nice);
+	atomic_fetch_add(&ready, 1);
+	while (!atomic_load(&go))
+		sched_yield();
+	m0 = thread_majflt();
+	for (off = 0; off < f->npages && !atomic_load(&stop);
+	     off += 1 + rand_r(&f->seed) % 3) {
+		p = (f->first + off) % L.npages;
+		(void)*(volatile char *)(L.lib[p / L.lib_pages] + p % L.lib_pages * psz);
+		f->ops++;
+	}
+	f->majflt = thread_majflt() - m0;
+	L.done_ns[f - faulters] = now_ns();
+	atomic_fetch_add(&L.done, 1);
+	return NULL;
+}
+
+/* The GC thread: mprotect() of the middle of the heap VMA, open loop. */
+static void *launch_gc_fn(void *arg)
+{
+	char *mid = L.heap + LAUNCH_HEAP / 4;
+	long long t;
+
+	(void)arg;
+	L.gc_tid = gettid();
+	atomic_fetch_add(&ready, 1);
+	while (!atomic_load(&go))
+		sched_yield();
+	while (!atomic_load(&L.over)) {
+		sleep_until(stream_due(&L.gc));
+		t = now_ns();
+		if (mprotect(mid, LAUNCH_HEAP / 2, L.gc.next & 1 ? PROT_READ | PROT_WRITE :
+			     PROT_READ))
+			break;
+		stream_record(&L.gc, t, now_ns());
+	}
+	if (L.gc.next & 1)
+		mprotect(mid, LAUNCH_HEAP / 2, PROT_READ | PROT_WRITE);
+	return NULL;
+}
+
+static void *launch_child_fn(void *arg)
+{
+	return arg;
+}
+
+static int count_vmas(void)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	int c, n = 0;
+
+	if (!f)
+		return -1;
+	while ((c = getc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/*
+ * The device with the ext4 image, the file on it (--size-mb, a pattern
+ * that is not zeroes), evicted; mapped in LAUNCH_LIBS mappings, every
+ * fourth PROT_EXEC; the heap; the --vmas small VMAs.
+ */
+static int launch_setup(void)
+{
+	long long fs = ext4_image_bytes(opt.ext4_image);
+	size_t len = (size_t)opt.size_mb << 20, i, res = 0;
+	unsigned char *vec;
+	char path[192], buf[32];
+	long *page;
+	int j, k;
+
+	if (fs < 0)
+		return fail("--ext4-image %s: %s", opt.ext4_image,
+			    fs == -EINVAL ? "not an ext4 image" : strerror((int)-fs));
+	if ((long long)len + (8 << 20) > fs)
+		return fail("a %d MiB file does not fit the %lld MiB file system of %s",
+			    opt.size_mb, fs >> 20, opt.ext4_image);
+	dev_fd = nullb_open((int)((fs + (1 << 20) - 1) >> 20), opt.delay_ms);
+	if (dev_fd < 0)
+		return -1;
+	close(dev_fd);
+	dev_fd = -1;
+	j = write_ext4_image(opt.ext4_image, nullb_dev);
+	if (j)
+		return fail("writing %s to %s: %s", opt.ext4_image, nullb_dev, strerror(-j));
+	snprintf(L.mnt, sizeof(L.mnt), "/tmp/vmabench-fs%d", getpid());
+	if (mkdir(L.mnt, 0755) || mount(nullb_dev, L.mnt, "ext4", 0, NULL)) {
+		j = errno;
+		rmdir(L.mnt);
+		L.mnt[0] = 0;
+		return fail("mount ext4 on %s: %s (CONFIG_EXT4_FS?)", nullb_dev, strerror(j));
+	}
+	snprintf(path, sizeof(path), "/sys/block/%s/queue/read_ahead_kb", nullb_disk);
+	if (read_file(path, buf, sizeof(buf)))
+		return fail("cannot read %s", path);
+	L.read_ahead_kb = atoi(buf);
+	snprintf(path, sizeof(path), "%s/lib", L.mnt);
+	L.fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	page = malloc(psz);
+	if (L.fd < 0 || !page)
+		return fail("%s: %s", path, strerror(errno));
+	L.npages = len / psz;
+	for (i = 0; i < L.npages; i++) {
+		for (j = 0; j < (int)(psz / sizeof(long)); j++)
+			page[j] = (long)(i << 16 | j) | 1;
+		if (write(L.fd, page, psz) != (ssize_t)psz)
+			return fail("writing %s: %s", path, strerror(errno));
+	}
+	free(page);
+	if (fsync(L.fd))
+		return fail("fsync %s: %s", path, strerror(errno));
+	posix_fadvise(L.fd, 0, 0, POSIX_FADV_DONTNEED);
+	L.lib_pages = L.npages / LAUNCH_LIBS;
+	L.npages = L.lib_pages * LAUNCH_LIBS;
+	for (j = 0; j < LAUNCH_LIBS; j++) {
+		L.lib[j] = mmap(NULL, L.lib_pages * psz, PROT_READ | (j % 4 ? 0 : PROT_EXEC),
+				MAP_PRIVATE, L.fd, (off_t)j * L.lib_pages * psz);
+		if (L.lib[j] == MAP_FAILED) {
+			L.lib[j] = NULL;
+			return fail("mmap of the file: %s", strerror(errno));
+		}
+	}
+	vec = malloc(L.lib_pages);
+	for (k = 0; k < 2; k++) {
+		if (k) {
+			/* a folio the journal still held: once more, after a commit */
+			syncfs(L.fd);
+			write_file("/proc/sys/vm/drop_caches", "1");
+			posix_fadvise(L.fd, 0, 0, POSIX_FADV_DONTNEED);
+		}
+		for (j = 0, res = 0; vec && j < LAUNCH_LIBS; j++) {
+			if (mincore(L.lib[j], L.lib_pages * psz, vec))
+				break;
+			for (i = 0; i < L.lib_pages; i++)
+				res += vec[i] & 1;
+		}
+		if (!vec || j < LAUNCH_LIBS) {
+			free(vec);
+			return fail("mincore: %s", strerror(errno));
+		}
+		if (!res)
+			break;
+	}
+	free(vec);
+	if (res)
+		return fail("%zu pages of the file still resident after eviction", res);
+	L.heap = mmap(NULL, LAUNCH_HEAP, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+		      -1, 0);
+	if (L.heap == MAP_FAILED) {
+		L.heap = NULL;
+		return fail("mmap of the heap: %s", strerror(errno));
+	}
+	madvise(L.heap, LAUNCH_HEAP, MADV_NOHUGEPAGE);
+	memset(L.heap, 1, LAUNCH_HEAP);
+	return make_vmas(opt.vmas);
+}
+
+static void launch_cleanup(void)
+{
+	int j;
+
+	for (j = 0; j < LAUNCH_LIBS; j++)
+		if (L.lib[j])
+			munmap(L.lib[j], L.lib_pages * psz);
+	if (L.fd >= 0)
+		close(L.fd);
+	L.fd = -1;
+	if (L.mnt[0]) {
+		for (j = 0; j < 100 && umount(L.mnt) && errno == EBUSY; j++)
+			usleep(10000);
+		rmdir(L.mnt);
+	}
+}
+
+/* Faulter i walks LAUNCH_OVERLAP / N of the file from i / N of it. */
+static int launch_start_threads(void)
+{
+	size_t len = L.npages * LAUNCH_OVERLAP / opt.threads;
+	int i;
+
+	for (i = 0; i < opt.threads; i++) {
+		faulters[i].first = L.npages * i / opt.threads;
+		faulters[i].npages = len ? len : 1;
+		faulters[i].seed = 1234 + i;
+	}
+	if (spawn(opt.threads, launch_fault_fn, faulters, sizeof(*faulters)))
+		return -1;
+	if (pthread_create(&L.gc_thread, NULL, launch_gc_fn, NULL))
+		return fail("pthread_create: %s", strerror(errno));
+	while (atomic_load(&ready) < opt.threads + 1)
+		usleep(1000);
+	return 0;
+}
+
+/*
+ * The main thread, at nice -20, until every faulter is done: open-loop
+ * streams of mmap() of a small region (the one mapped LAUNCH_RING calls
+ * before is unmapped after it, untimed), mprotect() of the first page of
+ * the last one, pthread_create() with its own stack (mmap() and a guard
+ * page's mprotect(), timed with the call; the thread before is joined and
+ * its stack unmapped after it, untimed), each at --rate, and fork() at
+ * LAUNCH_FORK_RATE (the child _exits at once; reaped before the next).
+ */
+static int launch_main(void)
+{
+	struct stream *st[] = { &L.mmap, &L.mprotect, &L.thread, &L.fork };
+	size_t ss = LAUNCH_STACK > PTHREAD_STACK_MIN ? LAUNCH_STACK : PTHREAD_STACK_MIN;
+	char *ring[LAUNCH_RING] = { 0 }, *last = NULL, *stack, *prev_stack = NULL;
+	long long t, t1, cap = L.t0 + (long long)(opt.duration * 1e9);
+	pthread_t th, prev_th = 0;
+	pthread_attr_t attr;
+	int k, ret = 0, r = 0;
+	pid_t pid;
+
+	setpriority(PRIO_PROCESS, gettid(), -20);
+	pthread_attr_init(&attr);
+	while (atomic_load(&L.done) < opt.threads) {
+		struct stream *s = st[0];
+
+		for (k = 1; k < (int)ARRAY_SIZE(st); k++)
+			if (stream_due(st[k]) < stream_due(s))
+				s = st[k];
+		if (stream_due(s) >= cap) {
+			ret = fail("the launch did not finish in %g s (--duration)", opt.duration);
+			break;
+		}
+		sleep_until(stream_due(s));
+		if (atomic_load(&L.done) == opt.threads)
+			break;
+		t = now_ns();
+		if (s == &L.mmap) {
+			char *p = mmap(NULL, LAUNCH_REGION, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			t1 = now_ns();
+			if (p == MAP_FAILED) {
+				ret = fail("mmap: %s", strerror(errno));
+				break;
+			}
+			stream_record(s, t, t1);
+			if (ring[r])
+				munmap(ring[r], LAUNCH_REGION);
+			ring[r] = p;
+			last = p;
+			r = (r + 1) % LAUNCH_RING;
+		} else if (s == &L.mprotect) {
+			if (last && mprotect(last, psz, PROT_READ)) {
+				ret = fail("mprotect: %s", strerror(errno));
+				break;
+			}
+			stream_record(s, t, now_ns());
+		} else if (s == &L.thread) {
+			stack = mmap(NULL, ss + psz, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+			if (stack == MAP_FAILED || mprotect(stack, psz, PROT_NONE) ||
+			    pthread_attr_setstack(&attr, stack + psz, ss) ||
+			    pthread_create(&th, &attr, launch_child_fn, NULL)) {
+				ret = fail("a thread with its own stack: %s", strerror(errno));
+				break;
+			}
+			stream_record(s, t, now_ns());
+			if (prev_stack) {
+				pthread_join(prev_th, NULL);
+				munmap(prev_stack, ss + psz);
+			}
+			prev_th = th;
+			prev_stack = stack;
+			L.threads_made++;
+		} else {
+			while (waitpid(-1, NULL, WNOHANG) > 0)
+				;
+			pid = fork();
+			if (!pid)
+				_exit(0);
+			if (pid < 0) {
+				ret = fail("fork: %s", strerror(errno));
+				break;
+			}
+			stream_record(s, t, now_ns());
+			L.forks++;
+		}
+	}
+	L.end = now_ns();
+	atomic_store(&L.over, 1);
+	if (atomic_load(&L.done) < opt.threads)
+		atomic_store(&stop, 1);
+	for (k = 0; k < (int)ARRAY_SIZE(st); k++)
+		stream_censor(st[k], L.end);
+	if (prev_stack) {
+		pthread_join(prev_th, NULL);
+		munmap(prev_stack, ss + psz);
+	}
+	for (k = 0; k < LAUNCH_RING; k++)
+		if (ring[k])
+			munmap(ring[k], LAUNCH_REGION);
+	while (wait(NULL) > 0)
+		;
+	pthread_attr_destroy(&attr);
+	return ret;
+}
+
+/* ---- launch: mmap_lock acquisitions and waits from the trace ---------- */
+
+#define EV_START "events/mmap_lock/mmap_lock_start_locking/enable"
+#define EV_ACQ "events/mmap_lock/mmap_lock_acquire_returned/enable"
+
+/*
+ * A private instance on the mono clock (a lock wait can start on one CPU
+ * and end on another) with both events, following this process's threads
+ * and every thread or child they create (a child's events are on its own
+ * mm, which launch_lock_count() leaves out).
+ */
+static int launch_trace_start(void)
+{
+	char path[192], pids[(MAX_THREADS + 2) * 12];
+	size_t n;
+	int i, fd;
+
+	if (access(TRACEFS "/instances", F_OK))
+		mount("tracefs", TRACEFS, "tracefs", 0, NULL);
+	snprintf(trace_inst, sizeof(trace_inst), TRACEFS "/instances/vmabench%d", getpid());
+	if (mkdir(trace_inst, 0755)) {
+		trace_inst[0] = 0;
+		return fail("mkdir %s/instances/vmabench%d: %s", TRACEFS, getpid(),
+			    strerror(errno));
+	}
+	n = snprintf(pids, sizeof(pids), "%d %d", getpid(), L.gc_tid);
+	for (i = 0; i < opt.threads; i++)
+		n += snprintf(pids + n, sizeof(pids) - n, " %d", faulters[i].tid);
+	snprintf(path, sizeof(path), "%s/trace_clock", trace_inst);
+	if (write_file(path, "mono"))
+		return fail("no mono trace clock");
+	snprintf(path, sizeof(path), "%s/buffer_size_kb", trace_inst);
+	write_file(path, "16384");
+	snprintf(path, sizeof(path), "%s/options/event-fork", trace_inst);
+	if (write_file(path, "1"))
+		return fail("no trace option event-fork");
+	/* too long for write_file() */
+	snprintf(path, sizeof(path), "%s/set_event_pid", trace_inst);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0 || write(fd, pids, n) != (ssize_t)n) {
+		i = errno;
+		if (fd >= 0)
+			close(fd);
+		return fail("set_event_pid: %s", strerror(i));
+	}
+	close(fd);
+	snprintf(path, sizeof(path), "%s/" EV_START, trace_inst);
+	if (write_file(path, "1"))
+		return fail("no mmap_lock trace events");
+	snprintf(path, sizeof(path), "%s/" EV_ACQ, trace_inst);
+	if (write_file(path, "1"))
+		return fail("no mmap_lock trace events");
+	return 0;
+}
+
+static void launch_trace_stop(void)
+{
+	char path[192];
+
+	if (!trace_inst[0])
+		return;
+	snprintf(path, sizeof(path), "%s/" EV_START, trace_inst);
+	write_file(path, "0");
+	trace_stop();
+}
+
+/* The thread id of a trace line: "comm-tid [cpu] ..." or "comm-tid (tgid) [cpu]". */
+static pid_t trace_line_tid(const char *line)
+{
+	const char *p = line, *e, *s;
+
+	for (;;) {
+		const char *q;
+
+		p = strchr(p, '[');
+		if (!p)
+			return -1;
+		for (q = p + 1; *q >= '0' && *q <= '9'; q++)
+			;
+		if (q > p + 1 && *q == ']')
+			break;
+		p++;
+	}
+	for (e = p; e > line && e[-1] == ' '; e--)
+		;
+	if (e > line && e[-1] == ')') {
+		while (e > line && e[-1] != '(')
+			e--;
+		for (e = e > line ? e - 1 : e; e > line && e[-1] == ' '; e--)
+			;
+	}
+	for (s = e; s > line && s[-1] >= '0' && s[-1] <= '9'; s--)
+		;
+	if (s == e || s == line || s[-1] != '-')
+		return -1;
+	return strtol(s, NULL, 10);
+}
+
+struct lock_count {
+	long rd, wr;		/* acquisitions (acquire_returned, success) */
+	long failed;		/* trylocks that failed, killable locks killed */
+	long unpaired;		/* acquisitions without a start (a downgrade) */
+	long long rd_wait, wr_wait, rd_max, wr_max;	/* ns, start to acquired */
+	long long main_wr_wait, gc_wr_wait;
+};
+
+/*
+ * Pairs each thread's mmap_lock_start_locking with its next
+ * mmap_lock_acquire_returned, on this process's mm only (the mm= of the
+ * main thread's first event: the trace starts before its first call). 0,
+ * or -1 with the error set.
+ */
+static int launch_lock_count(struct lock_count *lc)
+{
+	static struct {
+		pid_t tid;
+		long long ts;	/* of its pending start_locking, or -1 */
+	} tab[LAUNCH_TIDS];
+	char path[192], line[512], mm[40] = "";
+	pid_t tid, me = getpid();
+	long lost = 0, in, written;
+	int pass, i, used = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/tracing_on", trace_inst);
+	write_file(path, "0");
+	snprintf(path, sizeof(path), "%s/trace", trace_inst);
+	memset(lc, 0, sizeof(*lc));
+	for (pass = 0; pass < 2; pass++) {
+		f = fopen(path, "re");
+		if (!f)
+			return fail("cannot read the trace: %s", strerror(errno));
+		while (fgets(line, sizeof(line), f)) {
+			const char *ev = strstr(line, ": mmap_lock_"), *m, *p;
+			long long ts, frac = 0, scale = 1000000000LL;
+			bool start, write;
+			char *e;
+
+			if (line[0] == '#') {
+				p = strstr(line, "entries-in-buffer/entries-written:");
+				if (pass && p &&
+				    sscanf(p, "entries-in-buffer/entries-written: %ld/%ld", &in,
+					   &written) == 2)
+					lost = written - in;
+				continue;
+			}
+			m = ev ? strstr(ev, "mm=") : NULL;
+			tid = trace_line_tid(line);
+			if (!m || tid < 0)
+				continue;
+			m += 3;
+			if (!pass) {
+				if (tid == me) {
+					snprintf(mm, sizeof(mm), "%.*s", (int)strcspn(m, " "), m);
+					break;
+				}
+				continue;
+			}
+			if (strncmp(m, mm, strlen(mm)) || m[strlen(mm)] != ' ')
+				continue;
+			/* the timestamp before ": mmap_lock_", seconds.fraction */
+			for (p = ev; p > line && ((p[-1] >= '0' && p[-1] <= '9') || p[-1] == '.');)
+				p--;
+			ts = strtoll(p, &e, 10);
+			if (*e == '.')
+				for (e++; *e >= '0' && *e <= '9'; e++, scale /= 10)
+					frac = frac * 10 + (*e - '0');
+			ts = ts * 1000000000LL + frac * scale;
+			start = !strncmp(ev, ": mmap_lock_start_locking:", 26);
+			if (!start && strncmp(ev, ": mmap_lock_acquire_returned:", 29))
+				continue;
+			write = strstr(ev, "write=true");
+			for (i = tid % LAUNCH_TIDS; tab[i].tid && tab[i].tid != tid;)
+				if (++i == LAUNCH_TIDS)
+					i = 0;
+			if (!tab[i].tid) {
+				if (++used == LAUNCH_TIDS) {
+					fclose(f);
+					return fail("more than %d threads in the trace",
+						    LAUNCH_TIDS - 1);
+				}
+				tab[i].tid = tid;
+				tab[i].ts = -1;
+			}
+			if (start) {
+				tab[i].ts = ts;
+				continue;
+			}
+			if (strstr(ev, "success=false")) {
+				lc->failed++;
+			} else if (tab[i].ts < 0) {
+				lc->unpaired++;
+				*(write ? &lc->wr : &lc->rd) += 1;
+			} else if (write) {
+				lc->wr++;
+				lc->wr_wait += ts - tab[i].ts;
+				if (ts - tab[i].ts > lc->wr_max)
+					lc->wr_max = ts - tab[i].ts;
+				if (tid == me)
+					lc->main_wr_wait += ts - tab[i].ts;
+				if (tid == L.gc_tid)
+					lc->gc_wr_wait += ts - tab[i].ts;
+			} else {
+				lc->rd++;
+				lc->rd_wait += ts - tab[i].ts;
+				if (ts - tab[i].ts > lc->rd_max)
+					lc->rd_max = ts - tab[i].ts;
+			}
+			tab[i].ts = -1;
+		}
+		fclose(f);
+		if (!mm[0])
+			return fail("no mmap_lock event of the main thread in the trace");
+	}
+	if (lost)
+		return fail("the trace lost %ld events", lost);
+	return 0;
+}
+
+/*
+ * The whole launch: the faulters' major faults and page touches, the
+ * vmstat counters before and after, the mmap_lock counts.
+ */
+static int run_launch(struct lock_count *lc, long long *majflt, long long *touches,
+		      long long *vs0, long long *vs1)
+{
+	long long vs_ops = 0, min_ops;
+	bool started = false;
+	long mj = 0;
+	int ret;
+
+	ret = launch_setup();
+	if (!ret)
+		ret = launch_start_threads();
+	started = !ret;
+	/* before the trace: reading the maps may take the mmap_lock */
+	L.vmas = count_vmas();
+	if (!ret)
+		ret = launch_trace_start();
+	if (!ret)
+		ret = vmstat(vs0);
+	if (!ret) {
+		L.t0 = now_ns();
+		if (stream_init(&L.mmap, "mmap", opt.rate, L.t0) ||
+		    stream_init(&L.mprotect, "mprotect", opt.rate, L.t0) ||
+		    stream_init(&L.thread, "pthread_create", opt.rate, L.t0) ||
+		    stream_init(&L.fork, "fork", LAUNCH_FORK_RATE, L.t0) ||
+		    stream_init(&L.gc, "gc_mprotect", LAUNCH_GC_RATE, L.t0))
+			ret = -1;
+	}
+	if (!ret) {
+		atomic_store(&go, 1);
+		ret = launch_main();
+	} else {
+		atomic_store(&stop, 1);
+		atomic_store(&go, 1);
+		atomic_store(&L.over, 1);
+	}
+	if (started) {
+		pthread_join(L.gc_thread, NULL);
+		join_faulters(&vs_ops, &mj, &min_ops);
+		vmstat(vs1);
+		stream_censor(&L.gc, L.end);
+	}
+	if (!ret)
+		ret = launch_lock_count(lc);
+	/* a launch from a cold page cache waits for the device */
+	if (!ret && (!vs_ops || !mj))
+		ret = fail("%lld page reads, %ld major faults: the file was not read cold",
+			   vs_ops, mj);
+	/* every mmap() call took the mmap_lock for write */
+	if (!ret && lc->wr < (long)(L.mmap.n - L.mmap.censored))
+		ret = fail("the trace has %ld write acquisitions, fewer than the %zu mmap() calls",
+			   lc->wr, L.mmap.n - L.mmap.censored);
+	launch_trace_stop();
+	launch_cleanup();
+	*majflt = mj;
+	*touches = vs_ops;
+	return ret;
+}
+
+static void print_launch(FILE *o, const struct lock_count *lc, long long majflt,
+			 long long touches)
+{
+	double secs = (L.end - L.t0) / 1e9;
+	long long last = 0, med = 0;
+	int i;
+
+	for (i = 0; i < opt.threads; i++)
+		if (L.done_ns[i] > last)
+			last = L.done_ns[i];
+	qsort(L.done_ns, opt.threads, sizeof(L.done_ns[0]), cmp_ll);
+	if (opt.threads)
+		med = L.done_ns[(opt.threads - 1) / 2];
+	fprintf(o, ",\"launch\":{\"makespan_ms\":%.3f,\"faulter_p50_ms\":%.3f,"
+		"\"vmas\":%d,\"file_mb\":%d,\"read_ahead_kb\":%d,\"touches\":%lld,"
+		"\"majflt\":%lld,\"threads_made\":%d,\"forks\":%d,\"rate_offered\":%g,"
+		"\"fork_rate_offered\":%g,\"gc_rate_offered\":%g,\"censored\":%zu}",
+		last > L.t0 ? (last - L.t0) / 1e6 : 0, med > L.t0 ? (med - L.t0) / 1e6 : 0,
+		L.vmas, opt.size_mb, L.read_ahead_kb, touches, majflt, L.threads_made,
+		L.forks, opt.rate, LAUNCH_FORK_RATE, LAUNCH_GC_RATE,
+		L.mmap.censored + L.mprotect.censored + L.thread.censored + L.fork.censored +
+		L.gc.censored);
+	if (!L.mmap.name)
+		return;		/* it failed before it started */
+	print_stream(o, &L.mmap, secs, false);
+	print_stream(o, &L.mprotect, secs, false);
+	print_stream(o, &L.thread, secs, false);
+	print_stream(o, &L.fork, secs, true);
+	print_stream(o, &L.gc, secs, false);
+	fprintf(o, ",\"mmap_lock\":{\"acquisitions\":%ld,\"read_acq\":%ld,\"write_acq\":%ld,"
+		"\"read_wait_ms\":%.3f,\"write_wait_ms\":%.3f,\"read_wait_max_ms\":%.3f,"
+		"\"write_wait_max_ms\":%.3f,\"main_write_wait_ms\":%.3f,"
+		"\"gc_write_wait_ms\":%.3f,\"failed\":%ld,\"unpaired\":%ld}",
+		lc->rd + lc->wr, lc->rd, lc->wr, lc->rd_wait / 1e6, lc->wr_wait / 1e6,
+		lc->rd_max / 1e6, lc->wr_max / 1e6, lc->main_wr_wait / 1e6,
+		lc->gc_wr_wait / 1e6, lc->failed, lc->unpaired);
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static void usage(FILE *o)
 {
 	fprintf(o,
 		"Usage: vma_bench [options] WORKLOAD\n"
-		"WORKLOAD: writer, samevma, fork, mmaplock, memcg, swapin or pagefault\n"
+		"WORKLOAD: writer, samevma, fork, mmaplock, memcg, swapin, pagefault or launch\n"
 		"          (see the source's header)\n"
 		"  --op mmap|mprotect   the writer's call (writer)\n"
 		"  --op anon|shmem      the memory faulted (pagefault)\n"
@@ -948,7 +1700,9 @@ static void usage(FILE *o)
 		"  --duration S         seconds of measurement\n"
 		"  --vmas K             extra VMAs (fork)\n"
 		"  --slice-mb M         each thread's file or mapping size (memcg, pagefault)\n"
-		"  --size-mb M          the device's size (swapin: the mapping's)\n");
+		"  --size-mb M          the device's size (swapin: the mapping's; launch: the file's)\n"
+		"  --queue-depth Q      the device's hw_queue_depth (launch; default 64)\n"
+		"  --ext4-image FILE    an empty ext4 image for the device (launch)\n");
 }
 
 int main(int argc, char **argv)
@@ -957,11 +1711,13 @@ int main(int argc, char **argv)
 		{ "op", 1, 0, 'o' }, { "delay-ms", 1, 0, 'd' }, { "threads", 1, 0, 't' },
 		{ "nice", 1, 0, 'n' }, { "rate", 1, 0, 'r' }, { "duration", 1, 0, 's' },
 		{ "vmas", 1, 0, 'k' }, { "slice-mb", 1, 0, 'm' }, { "size-mb", 1, 0, 'z' },
+		{ "queue-depth", 1, 0, 'q' }, { "ext4-image", 1, 0, 'e' },
 		{ "help", 0, 0, 'h' }, { 0 }
 	};
 	long long vs0[NR_VS] = { 0 }, vs1[NR_VS] = { 0 }, ops = 0;
 	long majflt = 0, acq = -1, lost = 0, min_rounds = -1, rounds = 0;
-	long long max_gap = 0, min_ops = -1;
+	long long max_gap = 0, min_ops = -1, l_majflt = 0, l_touches = 0;
+	struct lock_count lc = { 0 };
 	double secs = 0;
 	bool has_lat = false, has_faults = false;
 	int c, ret = 0;
@@ -997,6 +1753,12 @@ int main(int argc, char **argv)
 		case 'z':
 			opt.size_mb = atoi(optarg);
 			break;
+		case 'q':
+			opt.queue_depth = atoi(optarg);
+			break;
+		case 'e':
+			opt.ext4_image = optarg;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -1006,13 +1768,25 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1 || opt.threads < 0 || opt.threads > MAX_THREADS ||
-	    opt.rate < 0 || opt.duration <= 0 || opt.delay_ms < 0) {
+	    opt.rate < 0 || opt.duration <= 0 || opt.delay_ms < 0 || opt.queue_depth < 0) {
 		usage(stderr);
 		return 2;
 	}
 	opt.workload = argv[optind];
 	swapin = !strcmp(opt.workload, "swapin");
 	pagefault = !strcmp(opt.workload, "pagefault");
+	launch = !strcmp(opt.workload, "launch");
+	if (launch && (!opt.ext4_image || opt.threads < 1 || opt.rate <= 0 ||
+		       opt.size_mb < 1 || opt.vmas < 0)) {
+		fprintf(stderr, "vma_bench: launch needs --ext4-image, --threads >= 1, "
+			"--rate > 0 and --size-mb >= 1\n");
+		return 2;
+	}
+	if (launch && access(opt.ext4_image, R_OK)) {
+		fprintf(stderr, "vma_bench: --ext4-image %s: %s\n", opt.ext4_image,
+			strerror(errno));
+		return 2;
+	}
 	if (!strcmp(opt.workload, "fork")) {
 		opt.op = "fork";
 	} else if (pagefault) {
@@ -1027,7 +1801,7 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(opt.workload, "writer") && strcmp(opt.workload, "samevma") &&
 	    strcmp(opt.workload, "fork") && strcmp(opt.workload, "mmaplock") &&
-	    strcmp(opt.workload, "memcg") && !swapin && !pagefault) {
+	    strcmp(opt.workload, "memcg") && !swapin && !pagefault && !launch) {
 		fprintf(stderr, "vma_bench: unknown workload '%s'\n", opt.workload);
 		return 2;
 	}
@@ -1048,8 +1822,8 @@ int main(int argc, char **argv)
 		dev_len = (size_t)opt.size_mb << 20;
 	}
 	/* swapin: swap 4 times the mapping, never half full (vm_swap_full()) */
-	opt.backed = swapin;
-	if (!ret && !pagefault) {
+	opt.backed = swapin || launch;
+	if (!ret && !pagefault && !launch) {
 		dev_fd = nullb_open((dev_len >> 20) * (swapin ? 4 : 1) + 1, opt.delay_ms);
 		if (dev_fd < 0)
 			ret = -1;
@@ -1058,7 +1832,7 @@ int main(int argc, char **argv)
 		ret = swap_start();
 	if (!ret && swapin)
 		ret = swap_region(dev_len);
-	else if (!ret && strcmp(opt.workload, "memcg") && !pagefault)
+	else if (!ret && strcmp(opt.workload, "memcg") && !pagefault && !launch)
 		ret = map_device();
 	if (!ret && !strcmp(opt.workload, "fork"))
 		ret = make_vmas(opt.vmas);
@@ -1066,6 +1840,8 @@ int main(int argc, char **argv)
 
 	if (ret) {
 		/* nothing to do */
+	} else if (launch) {
+		ret = run_launch(&lc, &l_majflt, &l_touches, vs0, vs1);
 	} else if (swapin || pagefault) {
 		if (swapin)
 			ret = start_faulters(false);
@@ -1167,9 +1943,14 @@ int main(int argc, char **argv)
 
 	fprintf(o, "# VMA_BENCH {\"v\":1,\"workload\":\"%s\",\"params\":{\"op\":\"%s\","
 		"\"delay_ms\":%d,\"threads\":%d,\"nice\":%d,\"rate\":%g,\"duration_s\":%g,"
-		"\"vmas\":%d},\"clock\":{\"source\":\"%s\",\"res_ns\":%ld}",
-		opt.workload, opt.op, opt.delay_ms, opt.threads, opt.nice, opt.rate,
-		opt.duration, opt.vmas, clocksource, clock_res_ns);
+		"\"vmas\":%d", opt.workload, opt.op, opt.delay_ms, opt.threads, opt.nice,
+		opt.rate, opt.duration, opt.vmas);
+	if (launch)
+		fprintf(o, ",\"size_mb\":%d,\"queue_depth\":%d", opt.size_mb, opt.queue_depth);
+	fprintf(o, "},\"clock\":{\"source\":\"%s\",\"res_ns\":%ld}", clocksource,
+		clock_res_ns);
+	if (launch)
+		print_launch(o, &lc, l_majflt, l_touches);
 	if (has_lat)
 		print_lat(o, secs);
 	if (has_faults)
