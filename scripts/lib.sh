@@ -459,16 +459,6 @@ regress_lookup() {
 }
 regress_relpath() { printf '%s\n' "${1#"$VMA_RETRY_ROOT/"}"; }
 
-# result_counts FILE: run-qemu.sh's result file (out/ARCH.result.json) as
-# one line: verdict; KUnit, selftests and regress pass fail skip; splats.
-result_counts() {
-	/usr/bin/python3 -c '
-import json, sys
-d = json.load(open(sys.argv[1]))
-print(d["verdict"], *(d[k][f] for k in ("kunit", "selftests", "regress")
-                      for f in ("pass", "fail", "skip")), d["splats"])' "$1"
-}
-
 # Elapsed-time wrapper for long stages.
 stage() {
 	local name=$1 t=$SECONDS rc=0

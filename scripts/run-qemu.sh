@@ -33,7 +33,7 @@ reports), the regression guard (selftests/regress/README) and kernel splats
 (WARNING, BUG, kernel BUG at, Oops, Internal error, Unable to handle kernel,
 lockdep, KASAN, RCU stall, soft lockup, hung task, panic). Prints one summary
 line, also saved as out/ARCH.summary, and the same counts as JSON in
-out/ARCH.result.json (what make check adds up):
+out/ARCH.result.json:
   ARCH verdict kunit p/f/s  selftests p/f/s  regress p/f/s  splats N  Ts
 counting test cases: KUnit cases; the cases of the required and optional
 programs (a program that failed without a failed case counts one failure, a
