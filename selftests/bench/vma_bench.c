@@ -382,18 +382,24 @@ static long thread_majflt(void)
 	return ru.ru_majflt;
 }
 
+/* A faulter's start: its priority, then the common go; its major faults so far. */
+static long faulter_start(struct faulter *f)
+{
+	f->tid = gettid();
+	setpriority(PRIO_PROCESS, f->tid, opt.nice);
+	atomic_fetch_add(&ready, 1);
+	while (!atomic_load(&go))
+		sched_yield();
+	return thread_majflt();
+}
+
 static void *faulter_fn(void *arg)
 {
 	struct faulter *f = arg;
 	size_t i, p;
 	long m0;
 
-	f->tid = gettid();
-	setpriority(PRIO_PROCESS, f->tid, opt.nice);
-	atomic_fetch_add(&ready, 1);
-	while (!atomic_load(&go))
-		sched_yield();
-	m0 = thread_majflt();
+	m0 = faulter_start(f);
 	for (i = 0; !atomic_load(&stop); i++) {
 		if (f->once) {
 			if (i == f->npages)
@@ -1060,12 +1066,7 @@ static void *launch_fault_fn(void *arg)
 	size_t off, p;
 	long m0;
 
-	f->tid = gettid();
-	setpriority(PRIO_PROCESS, f->tid, opt.nice);
-	atomic_fetch_add(&ready, 1);
-	while (!atomic_load(&go))
-		sched_yield();
-	m0 = thread_majflt();
+	m0 = faulter_start(f);
 	for (off = 0; off < f->npages && !atomic_load(&stop);
 	     off += 1 + rand_r(&f->seed) % 3) {
 		p = (f->first + off) % L.npages;
