@@ -188,7 +188,9 @@ static int wait_until(pid_t pid, int *status, double deadline)
  */
 static int run_program(char *const argv[], int timeout)
 {
-	char buf[4096], line[4096];
+	/* vma_bench's records are one line of several KiB */
+	static char line[1 << 16];
+	char buf[4096];
 	size_t len = 0;
 	int pfd[2], status = 0, done = 0, timed_out = 0, w;
 	double deadline = now() + timeout;
@@ -228,13 +230,16 @@ static int run_program(char *const argv[], int timeout)
 			break;
 		}
 		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] == '\n' || len == sizeof(line) - 1) {
-				line[len] = 0;
-				say("    %s\n", line);
-				len = 0;
-			} else {
+			if (buf[i] != '\n' && len < sizeof(line) - 1) {
 				line[len++] = buf[i];
+				continue;
 			}
+			/* a longer line is split, losing nothing */
+			line[len] = 0;
+			say("    %s\n", line);
+			len = 0;
+			if (buf[i] != '\n')
+				line[len++] = buf[i];
 		}
 	}
 	if (len) {
