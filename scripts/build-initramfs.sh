@@ -164,9 +164,9 @@ end = max([i + b for i in range(0, len(d), b) if d[i:i + b].strip(b"\0")] or [0]
 open(p, "r+b").truncate(end)' "$img"
 	echo "file $2 $img 0644 0 0" >>"$spec"
 }
-# For the ext4 cases of vma_retry and the race stress (their rows in
-# selftests/tests pass --ext4-image /tests/empty.ext4), as large as their
-# null_blk devices (DEV_MB in vma_retry.c and selftests/vma_retry_stress.c).
+# For the ext4 cases of the race stress (its row in selftests/tests passes
+# --ext4-image /tests/empty.ext4), as large as its null_blk devices (DEV_MB
+# in selftests/vma_retry_stress.c).
 # 16 MiB would be 16 MiB of initramfs; this is about 1.2 MiB.
 [[ -n $bench_only ]] || empty_ext4 16M /tests/empty.ext4
 # The benchmark program and its plans.
