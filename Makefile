@@ -8,7 +8,7 @@ S := scripts
 ARCHES_ALL := $(shell bash -c '. $(S)/lib.sh && all_arches' | tr '\n' ' ')
 
 .PHONY: help setup check lint apply series series-check build initramfs run \
-	kunit bisect-check regress-baseline bench stress send clean input need-arch
+	kunit kunit-module bisect-check regress-baseline bench stress send clean input need-arch
 
 help:
 	@echo 'vma-retry: retry page faults under the per-VMA lock after I/O'
@@ -25,6 +25,9 @@ help:
 	@echo '  make build ARCH=a  build the test kernel of one arch'
 	@echo '  make run ARCH=a    build and boot it and run the tests'
 	@echo '  make kunit ARCH=a  kunit.py run with the suite'"'"'s kunitconfig and our toolchain'
+	@echo '  make kunit-module ARCH=a  make run with the KUnit suite built as a module,'
+	@echo '                     which the guest init loads and unloads (on demand: not in'
+	@echo '                     make check, Documentation/testing.txt)'
 	@echo '  make bisect-check  build the touched objects at every patch on every arch (or ARCH=/ARCHES=)'
 	@echo '  make regress-baseline ARCH=a  record the base kernel'"'"'s results of the upstream'
 	@echo '                     mm selftests that make check compares (selftests/regress/;'
@@ -47,8 +50,8 @@ help:
 	@echo '  ARCH=a             the arch of build/run/kunit/stress/bench/regress-baseline;'
 	@echo '                     make check, make bisect-check: that arch alone'
 	@echo '  ARCHES="a b"       make check, make bisect-check: only these arches (not with ARCH)'
-	@echo '  TESTS=x,y          make run/stress: only these programs of selftests/tests'
-	@echo '  DEBUG=1            make build/run: the debug kernel (configs/debug.config)'
+	@echo '  TESTS=x,y          make run/stress/kunit-module: only these programs of selftests/tests'
+	@echo '  DEBUG=1            make build/run/kunit-module: the debug kernel (configs/debug.config)'
 	@echo '  INTERACTIVE=1      make run: no tests, a command loop in the guest'
 	@echo '  JOBS=N             parallel jobs of kernel builds (default: nproc)'
 	@echo '  SKIP_BISECT=1      make check: skip the bisect check (reported as skipped)'
@@ -114,6 +117,13 @@ run: need-arch
 kunit: need-arch
 	$(S)/apply-series.sh
 	$(S)/kunit.sh $(ARCH)
+
+# make run with the suite as a module (configs/kunit-module.config): on
+# demand, as it is one more full kernel build per arch.
+kunit-module: need-arch
+	$(S)/apply-series.sh
+	$(S)/regress-baseline.sh --if-missing $(ARCH)
+	TESTS=$(TESTS) $(S)/test-kernel.sh --kunit-module $(if $(DEBUG),--debug) $(ARCH)
 
 bisect-check: input
 	$(if $(ARCH),ARCH= ARCHES=$(ARCH)) $(S)/bisect-check.sh

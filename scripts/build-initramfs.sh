@@ -7,7 +7,7 @@ set -euo pipefail
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 [--src DIR] [--tag T] [--test-src DIR] [--regress yes|no] [--bench] [--out FILE] ARCH
+Usage: $0 [--src DIR] [--tag T] [--kunit-module] [--test-src DIR] [--regress yes|no] [--bench] [--out FILE] ARCH
 
 Compiles selftests/init.c and every test of selftests/tests (TESTS=a,b: only
 those) whose sources exist in the kernel tree of the tests (--test-src,
@@ -21,7 +21,11 @@ tree (headers_install into \$VMA_RETRY_CACHE/build/headers-ARCH), as
 kselftest does.
 
 $VARIANT_USAGE
-  (the initramfs is the same for the debug kernel: --debug changes nothing)
+  (the initramfs is the same for the debug kernel: --debug changes nothing,
+  but with --kunit-module, whose initramfs also has the modules of the
+  variant's kernel, built before it, in /modules, and their load order in
+  /modules/list (its modules.order), for the guest init to load; a kernel
+  without modules is an error)
   --test-src DIR the tree whose tests are compiled (default: --src)
   --regress yes|no  include the "regress" tests (upstream mm selftests
                  compared with the base kernel's results, see
@@ -47,7 +51,7 @@ while (($#)); do
 		case ${2:-} in yes) regress=1 ;; no) regress=0 ;; *) usage_error "--regress needs yes or no" ;; esac
 		shift 2
 		;;
-	--src | --tag | --debug) variant_opt "$@"; shift "$VSHIFT" ;;
+	--src | --tag | --debug | --kunit-module) variant_opt "$@"; shift "$VSHIFT" ;;
 	-*) usage_error "unknown option '$1' (see --help)" ;;
 	*) break ;;
 	esac
@@ -63,6 +67,18 @@ TEST_SRC=${test_src:-$SRC}
 guest_cc
 [[ -f $SRC/usr/gen_init_cpio.c ]] || die "no kernel tree at $SRC"
 
+# --kunit-module: the modules its kernel built, in load order (modules.order
+# names each one's object, .o); checked before any work.
+kos=()
+if [[ -n $V_KUNIT_MODULE ]]; then
+	kbuild=$(build_dir "$(variant_label)")
+	while read -r m; do
+		kos+=("$kbuild/${m%.*}.ko")
+		[[ -f ${kos[-1]} ]] || die "$A_NAME: ${kos[-1]}, in $kbuild/modules.order, was not built"
+	done < <(cat "$kbuild/modules.order" 2>/dev/null)
+	((${#kos[@]})) ||
+		die "$A_NAME: the kernel in $kbuild built no modules: build it first (build-kernel.sh --kunit-module $A_NAME)"
+fi
 work=$(initramfs_base)
 out=${out:-$work.cpio}
 rm -rf "$work"
@@ -146,6 +162,16 @@ while IFS='|' read -r name timeout req sources args; do
 	echo "$name $timeout $req $args" >>"$work/tests/list"
 done < <([[ -n $bench_only ]] || test_rows)
 echo "file /tests/list $work/tests/list 0644 0 0" >>"$spec"
+# --kunit-module: the kernel's modules (the KUnit suite's), which the guest
+# init loads before the programs.
+if ((${#kos[@]})); then
+	echo "dir /modules 0755 0 0" >>"$spec"
+	for ko in "${kos[@]}"; do
+		echo "file /modules/${ko##*/} $ko 0644 0 0" >>"$spec"
+		echo "${ko##*/}"
+	done >"$work/modules.list"
+	echo "file /modules/list $work/modules.list 0644 0 0" >>"$spec"
+fi
 # empty_ext4 SIZE PATH: at PATH in the initramfs, an empty ext4 file system
 # of SIZE made by the host's mke2fs and cut after its last 64 KiB that are
 # not all zeroes: the guest programs write only those onto their new

@@ -7,7 +7,7 @@ set -euo pipefail
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 [--src DIR] [--tag T] [--debug] [--bench] [--config-only | --targets "T..."] ARCH
+Usage: $0 [--src DIR] [--tag T] [--debug] [--kunit-module] [--bench] [--config-only | --targets "T..."] ARCH
 
 Builds the test kernel for ARCH ($(all_arches | tr '\n' ' ')) out of tree in
 \$VMA_RETRY_CACHE/build/ARCH[-debug][-TAG] and prints the image path.
@@ -15,8 +15,11 @@ The config is allnoconfig + configs/common.config + configs/ARCH.config
 + the arch's test fragments (configs/arches; lockdep.config on
 arm) + the KUnit suite's mm/tests/.kunitconfig less its CONFIG_DEBUG_*
 lines when the tree has it (+ configs/debug.config and the arch's debug
-fragments, such as kasan.config, with --debug); every requested option is
-checked after the merge and the build fails naming those that did not stick. --bench builds the benchmark's
+fragments, such as kasan.config, with --debug; + configs/kunit-module.config,
+last, with --kunit-module: where a later fragment sets an option again to
+another value, the later value is the one requested); every requested
+option is checked after the merge and the build fails naming those that did
+not stick. --bench builds the benchmark's
 configuration instead (scripts/bench.sh): common + ARCH only, without the
 suite and the test fragment, so that its kernels share one
 configuration and carry no debug checks.
@@ -38,7 +41,7 @@ while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
 	--bench) bench=1; shift ;;
-	--src | --tag | --debug) variant_opt "$@"; shift "$VSHIFT" ;;
+	--src | --tag | --debug | --kunit-module) variant_opt "$@"; shift "$VSHIFT" ;;
 	--config-only) config_only=1; shift ;;
 	--targets) targets=${2:?--targets needs a list}; shift 2 ;;
 	-*) usage_error "unknown option '$1' (see --help)" ;;
@@ -71,6 +74,8 @@ if [[ -n $V_DEBUG ]]; then
 	# configs/arches' debug field)
 	frags+=("$VMA_RETRY_ROOT/configs/debug.config" "${A_DEBUG_FRAGS[@]}")
 fi
+# (last: it turns the kunitconfig's suite from =y into =m)
+[[ -z $V_KUNIT_MODULE ]] || frags+=("$VMA_RETRY_ROOT/configs/kunit-module.config")
 
 ccache_env "$SRC"
 export KBUILD_BUILD_TIMESTAMP="$VMA_RETRY_DATE" KBUILD_BUILD_USER=vma-retry KBUILD_BUILD_HOST=qemu
@@ -78,8 +83,12 @@ kmake=(make -s -C "$SRC" O="$O" "${A_MAKE[@]}" CC="$VMA_RETRY_ROOT/scripts/cc-ca
 	HOSTCC="$VMA_RETRY_ROOT/scripts/cc-cache.sh gcc")
 
 # Configure: the fragments become KCONFIG_ALLCONFIG for allnoconfig.
-# (a line in two fragments once: DEBUG=1 repeats the test fragments' options)
-grep -hv '^#' "${frags[@]}" | grep -v '^$' | awk '!seen[$0]++' >"$O/fragments.config.new"
+# (a line in two fragments once: DEBUG=1 repeats the test fragments' options;
+# an option set again to another value by a later fragment: the later line)
+grep -hv '^#' "${frags[@]}" | grep -v '^$' |
+	awk '{ sym = $0; sub(/=.*/, "", sym); last[sym] = $0; line[NR] = $0; name[NR] = sym }
+	END { for (i = 1; i <= NR; i++) if (line[i] == last[name[i]] && !seen[line[i]]++) print line[i] }' \
+	>"$O/fragments.config.new"
 if ! cmp -s "$O/fragments.config.new" "$O/fragments.config" || [[ ! -f $O/.config ]]; then
 	mv "$O/fragments.config.new" "$O/fragments.config"
 	"${kmake[@]}" KCONFIG_ALLCONFIG="$O/fragments.config" allnoconfig >"$O/config.log" 2>&1 ||

@@ -7,7 +7,7 @@ Usage: judge-log.py --arch ARCH --label LABEL --log FILE --out DIR
                     [--timeout S] [--t0 EPOCH] [--baseline FILE]
                     [--required "a b"] [--regress "x y"] [--tests a,b]
                     [--build-tag TAG] [--no-regress-rows]
-                    [--kunit-py FILE] [--kunit-suite S]
+                    [--kunit-py FILE] [--kunit-suite S] [--kunit-module]
                     [--collections "a:DIR b:DIR"] [--build-id HEX]
 
 Reads the console log once, into one structure: the kernel's part before
@@ -39,6 +39,18 @@ different one, "none" or no such line is an infrastructure failure: the
 booted kernel is not proven to be the one built (a stale boot image), so
 its results prove nothing. Without --build-id (a saved log judged again)
 nothing is compared.
+
+--kunit-module: the run of the kunit-module kernel variant, whose KUnit
+suite is a module that the guest init loads and unloads before the
+programs (selftests/init.c), one top-level result "ok N module_NAME" each
+(not counted, as init's self-check). KUnit then prints the suite's KTAP
+when the module loads, after init's start line ("KTAP version 1", "1..1",
+the suite; at boot it printed "1..0": no suite built in): the KUnit part
+is then the kernel's lines (those with a printk time stamp) after init's
+start line, counted as the built-in suite's are. It fails the run when
+init loaded no module, when a load or unload failed, when the suite ran at
+boot (built in) and when it did not run at load. Without it, a module
+that init reports not ok fails the run too.
 
 --boot-only judges only that the guest init finished (else 3), the build
 ID (as above) and that there is no splat (else 1), and writes nothing.
@@ -92,6 +104,12 @@ CASE_PLAN_RE = re.compile(r'    1\.\.([0-9]+)')
 CASE_RESULT_RE = re.compile(r'    (ok|not ok) [0-9]+ ')
 CASE_RUN = '    #  RUN '
 SELFCHECK_RE = re.compile(r'(ok|not ok) [0-9]+ ' + SELFCHECK)
+# Init's result of loading and unloading a module (a kunit-module kernel's
+# initramfs): judged, not a test case.
+MODULE_PREFIX = 'module_'
+# A kernel line: its printk time stamp (CONFIG_PRINTK_TIME, every test
+# kernel) first.
+KERNEL_LINE_RE = re.compile(r'\[ *[0-9]+\.[0-9]+\] ')
 # What a failed case's output is cut to.
 FAILED_CASE_LINES = 40
 
@@ -157,6 +175,10 @@ class Program:
     def result(self):
         return 'skip' if self.status == 'ok' and self.skip else self.status
 
+    def is_module(self):
+        """Init's result of loading a module, not a program's."""
+        return self.name.startswith(MODULE_PREFIX)
+
 
 class Log:
     """One console log, read once, line by line."""
@@ -169,6 +191,7 @@ class Log:
         self.kunit_end = None       # the first line of the guest init
         self.started = self.done = False
         self.build_id = None        # what init printed after BUILD_ID
+        self.kernel_after = []      # the kernel's raw lines after init's start
         self.splats = []
         # Init's KTAP.
         self.top_plan = None        # its "1..N", the digits
@@ -183,6 +206,8 @@ class Log:
         for n, line in enumerate(text(r) for r in self.raw):
             if self.kunit_end is None and INIT_START in line:
                 self.kunit_end = n
+            elif self.kunit_end is not None and KERNEL_LINE_RE.match(line):
+                self.kernel_after.append(self.raw[n])
             if self.build_id is None and line.startswith(BUILD_ID):
                 self.build_id = line[len(BUILD_ID):].strip()
             if SPLAT_RE.search(line):
@@ -355,8 +380,16 @@ def judge_kunit(j, log):
     if not os.path.isfile(a.kunit_py):
         j.fail('infra', f'no {a.kunit_py} to parse the KUnit results with (--src)')
         return
+    boot = log.raw[:log.kunit_end]
+    if a.kunit_module:
+        # The suite's KTAP comes when init loads the module: the kernel's
+        # lines after init's start. At boot, KUnit had no suite to run.
+        subtest = re.compile(r'.*# Subtest: ' + re.escape(a.kunit_suite) + r'\s*$')
+        if any(subtest.match(text(r)) for r in boot):
+            j.fail('test', f'KUnit: suite {a.kunit_suite} ran at boot: built in, not a module')
+        boot = log.kernel_after
     with open(base + '.kunit.log', 'wb') as f:
-        f.write(b''.join(log.raw[:log.kunit_end]))
+        f.write(b''.join(boot))
     if os.path.lexists(base + '.kunit.json'):
         os.remove(base + '.kunit.json')
     with open(base + '.kunit.txt', 'wb') as f:
@@ -384,6 +417,9 @@ def judge_kunit(j, log):
         j.case('kunit', '.'.join(path), c['name'] or '(missing: see the .kunit.txt)', result,
                '' if result == 'pass' else f"{c['status']} (see {a.label}.kunit.txt)")
     k = j.counts['kunit']
+    if not st and a.kunit_module:
+        j.fail('test', 'KUnit: no results after init loaded the module')
+        return
     if not st:
         j.fail('infra', 'no KUnit results in the console log')
         return
@@ -415,6 +451,14 @@ def judge_init(j, log):
                f'but printed {log.top_results} result(s)')
     if not log.selfcheck_reported:
         j.fail('test', f'the guest self-check {SELFCHECK} did not report')
+    modules = [p for p in log.programs if p.is_module()]
+    if j.args.kunit_module and not modules:
+        j.fail('test', 'the guest init loaded no module (--kunit-module: an initramfs '
+               'without /modules/list?)')
+    for p in modules:
+        if p.result() != 'ok':
+            j.fail('test', f'the guest init could not load or unload '
+                   f'{p.name[len(MODULE_PREFIX):]} (its "# init:" lines say why)')
 
 
 def judge_selftests(j, log):
@@ -430,6 +474,8 @@ def judge_selftests(j, log):
             if p.result() != 'ok':
                 j.fail('test', f'the guest self-check {p.name} failed')
             continue
+        if p.is_module():
+            continue                # judge_init's
         n = len(p.cases)
         why = []
         if p.plan is not None and p.plan != n:
@@ -626,9 +672,9 @@ def write_ktap(a, log, path):
     with "# " before each line and its result "ok N selftests: DIR: NAME"
     (init's directive, "# SKIP...", kept), then the totals. Init's own lines ("# init:
     ...") stay as they are, but "# init: running NAME" becomes the
-    "# selftests: DIR: NAME" line; the kernel's lines and init's
-    self-check (not a kselftest) are left out. A run that did not finish
-    ends where the log does."""
+    "# selftests: DIR: NAME" line; the kernel's lines, init's self-check
+    and its module loads (not kselftests) are left out. A run that did not
+    finish ends where the log does."""
     def title(name):
         return f'selftests: {a.collections.get(name, "vma-retry")}: {name}'
 
@@ -643,11 +689,12 @@ def write_ktap(a, log, path):
 
     out = ['TAP version 13']
     if log.top_plan is not None:
-        out.append(f'1..{max(int(log.top_plan) - 1, 0)}')
+        modules = sum(1 for p in log.programs if p.is_module())
+        out.append(f'1..{max(int(log.top_plan) - 1 - modules, 0)}')
     n = collections.Counter()
     for p in log.programs:
         body(p.lines)
-        if p.name == SELFCHECK:
+        if p.name == SELFCHECK or p.is_module():
             continue
         n[p.result()] += 1
         directive = p.line.find(' # ')
@@ -779,6 +826,10 @@ def parse_args(argv):
                     '(the "selftests: DIR: NAME" of LABEL.ktap)')
     ap.add_argument('--kunit-suite', default='vma_retry', metavar='S',
                     help='the KUnit suite that must be in the results (vma_retry)')
+    ap.add_argument('--kunit-module', action='store_true',
+                    help='the suite is a module that the guest init loads and unloads: its '
+                    'KTAP comes then, after the start of init; init must have loaded a '
+                    'module, and the suite must not have run at boot')
     ap.add_argument('--build-id', type=build_id_arg, default=None, metavar='HEX',
                     help="the GNU build ID of the vmlinux meant to boot: the guest init's "
                     'must be the same (else infra); default: not compared')

@@ -24,22 +24,29 @@ APPLIED_TREE=$VMA_RETRY_CACHE/src/applied
 PATCHES_DIR=${VMA_RETRY_PATCHES:-$VMA_RETRY_ROOT/patches}
 
 # ---- kernel variants ------------------------------------------------------
-# A kernel variant is a tree, a tag and debug or not; build-kernel.sh,
-# build-initramfs.sh and run-qemu.sh take it as options, and its build
-# directory, initramfs and logs are named by variant_label:
-#   --src DIR  the kernel tree (default: the applied tree)
-#   --tag T    a suffix naming the variant (base, bench-series, ...)
-#   --debug    the debug kernel (configs/debug.config, make stress)
-V_SRC=$APPLIED_TREE V_TAG='' V_DEBUG=''
+# A kernel variant is a tree, a tag, debug or not and the KUnit suite built
+# in or as a module; build-kernel.sh, build-initramfs.sh and run-qemu.sh
+# take it as options, and its build directory, initramfs and logs are named
+# by variant_label:
+#   --src DIR       the kernel tree (default: the applied tree)
+#   --tag T         a suffix naming the variant (base, bench-series, ...)
+#   --debug         the debug kernel (configs/debug.config, make stress)
+#   --kunit-module  the suite as a module (configs/kunit-module.config,
+#                   make kunit-module)
+V_SRC=$APPLIED_TREE V_TAG='' V_DEBUG='' V_KUNIT_MODULE=''
 VARIANT_USAGE="  --src DIR      the kernel tree (default: the applied series,
                  \$VMA_RETRY_CACHE/src/applied, see scripts/apply-series.sh)
   --tag T        a suffix naming the variant (e.g. base): build/ARCH-T
-  --debug        the debug variant (DEBUG=1 of make: build/ARCH-debug)"
+  --debug        the debug variant (DEBUG=1 of make: build/ARCH-debug)
+  --kunit-module the KUnit suite built as a module (configs/kunit-module.config),
+                 which the guest init loads and unloads before the programs,
+                 KUnit running it at load (make kunit-module): build/ARCH-kunit-module"
 # variant_opt "$@": when $1 is one of the options above, take it (and its
 # value) and set VSHIFT to the number of words used; else return 1.
 variant_opt() {
 	case $1 in
 	--debug) V_DEBUG=1 VSHIFT=1 ;;
+	--kunit-module) V_KUNIT_MODULE=1 VSHIFT=1 ;;
 	--src | --tag)
 		[[ -n ${2:-} ]] || usage_error "$1 needs a value (see --help)"
 		if [[ $1 == --src ]]; then V_SRC=$2; else V_TAG=$2; fi
@@ -48,11 +55,17 @@ variant_opt() {
 	*) return 1 ;;
 	esac
 }
-# The loaded arch's variant name: ARCH[-debug][-TAG].
-variant_label() { printf '%s\n' "$A_NAME${V_DEBUG:+-debug}${V_TAG:+-$V_TAG}"; }
+# The loaded arch's variant name: ARCH[-debug][-kunit-module][-TAG].
+variant_label() { printf '%s\n' "$A_NAME${V_DEBUG:+-debug}${V_KUNIT_MODULE:+-kunit-module}${V_TAG:+-$V_TAG}"; }
 # The variant's initramfs, without .cpio (its work directory): the same for
-# the debug kernel.
-initramfs_base() { printf '%s\n' "$VMA_RETRY_CACHE/build/initramfs-$A_NAME${V_TAG:+-$V_TAG}"; }
+# the debug kernel, except with --kunit-module, whose initramfs holds the
+# modules of its own kernel (a module loads only into the kernel it was
+# built with).
+initramfs_base() {
+	local mod=''
+	[[ -z $V_KUNIT_MODULE ]] || mod=${V_DEBUG:+-debug}-kunit-module
+	printf '%s\n' "$VMA_RETRY_CACHE/build/initramfs-$A_NAME$mod${V_TAG:+-$V_TAG}"
+}
 
 # The project identity: the author of the committed patches (make send makes
 # the sender the author) and the committer of the base tree.

@@ -15,7 +15,7 @@ DEBUG_SLOW=4
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 [--src DIR] [--tag T] [--debug] [--no-regress-rows] [--rejudge LOG]
+Usage: $0 [--src DIR] [--tag T] [--debug] [--kunit-module] [--no-regress-rows] [--rejudge LOG]
           [--boot-only] [--kernel F] [--initrd F] [--log F] [--baseline F]
           [--build-id HEX] ARCH
 
@@ -49,7 +49,10 @@ JSON of the KUnit results.
 $VARIANT_USAGE
                  (the tree's tools/testing/kunit/kunit.py parses KUnit; a
                  variant tagged base is the base kernel's run, whose KUnit
-                 and regress results are not judged)
+                 and regress results are not judged; with --kunit-module
+                 the suite's KTAP is the one KUnit prints when the guest
+                 init loads the module, which must load and unload, and the
+                 suite must not have run at boot: judge-log.py --help)
   --no-regress-rows  the initramfs was built without the regress rows
                  (build-initramfs.sh --regress no): their results are not
                  expected
@@ -102,7 +105,7 @@ while (($#)); do
 	-h | --help) usage; exit 0 ;;
 	--boot-only) boot_only=1; shift ;;
 	--no-regress-rows) no_regress_rows=1; shift ;;
-	--src | --tag | --debug) variant_opt "$@"; shift "$VSHIFT" ;;
+	--src | --tag | --debug | --kunit-module) variant_opt "$@"; shift "$VSHIFT" ;;
 	--kernel | --initrd | --log | --baseline)
 		(($# >= 2)) || usage_error "$1 needs a file (see --help)"
 		case $1 in
@@ -252,6 +255,7 @@ judge+=(--baseline="$baseline"
 if [[ -n $no_regress_rows ]]; then
 	judge+=(--no-regress-rows)
 fi
+[[ -z $V_KUNIT_MODULE ]] || judge+=(--kunit-module)
 # Each program's directory under tools/testing/selftests (its main
 # source's; vma-retry for one elsewhere, this repo's), for the
 # "selftests: DIR: NAME" lines of out/ARCH.ktap.

@@ -7,7 +7,8 @@ set -euo pipefail
 
 usage() {
 	cat <<EOF_USAGE
-Usage: $0 [--stage build|boot] [--regress yes|no] [--src DIR] [--tag T] [--debug] ARCH
+Usage: $0 [--stage build|boot] [--regress yes|no] [--src DIR] [--tag T] [--debug]
+       [--kunit-module] ARCH
 
 Builds the kernel (scripts/build-kernel.sh) and the initramfs
 (scripts/build-initramfs.sh) of one kernel variant, then boots it under QEMU

@@ -13,6 +13,9 @@
  * program init puts back the settings of boot time and gives it swap
  * (regress_env()).
  * Exit status of a test program: 0 pass, 4 skip (KSFT_SKIP), other fail.
+ * Before the programs, init loads and unloads each module of /modules/list
+ * (one file name of /modules a line; only the initramfs of a kunit-module
+ * kernel has one): KUnit runs the suites of a module when it loads.
  * With vr.shell=1 a minimal command loop replaces the test run (there is no
  * shell binary for every arch in the initramfs).
  */
@@ -35,12 +38,14 @@
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/swap.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include "swap_header.h"
 
 #define KSFT_SKIP 4
 #define MAX_TESTS 128
 #define MAX_ARGS 24
+#define MAX_MODULES 8
 
 struct test {
 	char name[64];
@@ -52,6 +57,8 @@ struct test {
 
 static struct test tests[MAX_TESTS];
 static int ntests;
+static char modules[MAX_MODULES][64];	/* file names in /modules */
+static int nmodules;
 static char cmdline[4096];
 
 static void say(const char *fmt, ...)
@@ -142,6 +149,67 @@ static void load_tests(const char *list, const char *filter)
 		ntests++;
 	}
 	fclose(f);
+}
+
+/* The modules to load, file names in /modules; no list: none. */
+static void load_module_list(const char *list)
+{
+	char line[sizeof(modules[0])];
+	FILE *f = fopen(list, "r");
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f) && nmodules < MAX_MODULES) {
+		line[strcspn(line, " \t\n")] = 0;
+		if (line[0] && line[0] != '#')
+			snprintf(modules[nmodules++], sizeof(modules[0]), "%s", line);
+	}
+	fclose(f);
+}
+
+/* The name of the module in @file: without .ko, '-' read as '_'. */
+static void module_name(const char *file, char *name, size_t size)
+{
+	size_t i;
+
+	snprintf(name, size, "%.*s", (int)strcspn(file, "."), file);
+	for (i = 0; name[i]; i++)
+		if (name[i] == '-')
+			name[i] = '_';
+}
+
+/*
+ * Load /modules/@file with finit_module(2), then unload it: 0 when both
+ * worked, else -1 (said why). KUnit runs the module's suites when it goes
+ * live, before finit_module() returns, and prints their KTAP to the
+ * console (kunit autorun); the unload shows that they left nothing behind
+ * that still points into the module.
+ */
+static int load_unload_module(const char *file)
+{
+	char path[128], name[sizeof(modules[0])];
+	int fd, ret;
+
+	snprintf(path, sizeof(path), "/modules/%.*s", (int)sizeof(modules[0]) - 1, file);
+	module_name(file, name, sizeof(name));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		say("# init: %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	say("# init: loading %s\n", path);
+	ret = syscall(SYS_finit_module, fd, "", 0);
+	close(fd);
+	if (ret) {
+		say("# init: finit_module %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	say("# init: unloading %s\n", name);
+	if (syscall(SYS_delete_module, name, O_NONBLOCK)) {
+		say("# init: delete_module %s: %s\n", name, strerror(errno));
+		return -1;
+	}
+	return 0;
 }
 
 static double now(void)
@@ -618,6 +686,7 @@ int main(void)
 	filter = filter ? strdup(filter) : NULL;
 	list = cmdline_arg("vr.list");
 	load_tests(list ? list : "/tests/list", filter);
+	load_module_list("/modules/list");
 	/* vr.slow=N: a kernel N times slower (the debug kernels): N x each timeout */
 	arg = cmdline_arg("vr.slow");
 	slow = arg ? atoi(arg) : 1;
@@ -631,13 +700,25 @@ int main(void)
 		save_settings(settings_dirs[i]);
 	if (nsettings == MAX_SETTINGS)
 		say("# init: %d settings or more: the rest are not saved\n", MAX_SETTINGS);
-	say("KTAP version 1\n1..%d\n", ntests + 1);
+	say("KTAP version 1\n1..%d\n", 1 + nmodules + ntests);
 	if (check_vmstat()) {
 		say("ok 1 proc_vmstat_has_vma_lock_counters\n");
 		pass++;
 	} else {
 		say("not ok 1 proc_vmstat_has_vma_lock_counters\n");
 		fail++;
+	}
+	for (i = 0; i < nmodules; i++) {
+		char name[sizeof(modules[0])];
+
+		module_name(modules[i], name, sizeof(name));
+		if (!load_unload_module(modules[i])) {
+			say("ok %d module_%s\n", 2 + i, name);
+			pass++;
+		} else {
+			say("not ok %d module_%s\n", 2 + i, name);
+			fail++;
+		}
 	}
 	for (i = 0; i < ntests; i++) {
 		struct test *t = &tests[i];
@@ -653,10 +734,10 @@ int main(void)
 		st = run_program(t->argv, t->timeout);
 		say("# init: %s took %.1f s\n", t->name, now() - t0);
 		if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0) {
-			say("ok %d %s\n", i + 2, t->name);
+			say("ok %d %s\n", 2 + nmodules + i, t->name);
 			pass++;
 		} else if (st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == KSFT_SKIP) {
-			say("ok %d %s # SKIP%s\n", i + 2, t->name,
+			say("ok %d %s # SKIP%s\n", 2 + nmodules + i, t->name,
 			    t->required ? " (required test skipped)" : "");
 			skip++;
 		} else {
@@ -670,7 +751,7 @@ int main(void)
 				say("# init: %s: killed by signal %d\n", t->name, WTERMSIG(st));
 			else if (st >= 0)
 				say("# init: %s: exit status %d\n", t->name, WEXITSTATUS(st));
-			say("not ok %d %s\n", i + 2, t->name);
+			say("not ok %d %s\n", 2 + nmodules + i, t->name);
 			fail++;
 		}
 	}

@@ -80,7 +80,7 @@ trap 'rm -rf "$tmp"' EXIT
 # created, so that a command let through fails at its first step (no
 # download, no build, no make check within make check).
 mk() { env VMA_RETRY_CACHE=/dev/null/cache OUT=/dev/null/out make -s -C "$R" "$@"; }
-for t in run build bench stress kunit; do
+for t in run build bench stress kunit kunit-module; do
 	expect 2 "unknown ARCH 'vax'; valid: $(all_arches | paste -sd' ')" "make $t ARCH=vax" mk "$t" ARCH=vax
 done
 expect 2 "ARCH= is required" "make run without ARCH" mk run

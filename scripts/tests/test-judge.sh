@@ -35,6 +35,13 @@ exit status and the summary line or reason of each:
     without --build-id is refused;
   - no KUnit output: infra (3); the suite missing, a failed case, a KUnit
     plan that does not match: fail (1);
+  - the kunit-module variant (--kunit-module), on the fixture turned into
+    what its boot prints (KUnit's "1..0" at boot, the suite's KTAP when
+    init loads the module, init's "ok 2 module_vma_retry_kunit"): pass with
+    the same counts; without --kunit-module no KUnit results: infra (3);
+    the fixture as it is (the suite built in), a load or unload that
+    failed, no module loaded, the suite not run at load, a failed case at
+    load: fail (1);
   - the regress results missing (TESTS unset on x86_64, which has a
     baseline; or one regress program missing), a changed case: fail (1);
     --no-regress-rows and --tag base: not expected (pass);
@@ -128,7 +135,7 @@ expect() {
 # the run failed without a failed case (<error> when infra); LABEL.ktap has
 # the nested results of LOG's programs in order ("# " before them), a
 # "selftests: DIR: NAME" result per program with its ok/not ok, a plan of
-# one less than init's (the self-check) and only KTAP lines.
+# init's less its self-check and module loads, and only KTAP lines.
 results_agree() {
 	/usr/bin/python3 - "$1" "$2" <<'EOF_PY'
 import json, re, sys
@@ -172,7 +179,9 @@ if '# vma-retry-init: start' in lines:
 nested = [l[4:] for l in lines if re.match(r'    (ok|not ok) [0-9]+ ', l)]
 top = [re.sub(r' [0-9]+ ', ' ', l) for l in lines if re.match(r'(ok|not ok) [0-9]+ ', l)
        and 'proc_vmstat_has_vma_lock_counters' not in l]
-plan = [int(l[3:]) - 1 for l in lines if re.fullmatch(r'1\.\.[0-9]+', l)][:1]
+modules = [l for l in top if re.match(r'(ok|not ok) module_', l)]
+top = [l for l in top if l not in modules]
+plan = [int(l[3:]) - 1 - len(modules) for l in lines if re.fullmatch(r'1\.\.[0-9]+', l)][:1]
 ktap = open(base + '.ktap', errors='surrogateescape').read().split('\n')[:-1]
 if ktap[:1] != ['TAP version 13']:
     bad.append(f'ktap: first line {ktap[:1]}')
@@ -437,6 +446,74 @@ expect kuskip 0 "pass   kunit 20/0/1" x86_64
 case_is kunit vrt_vma_retry_releases_lock_again_returns_plain_retry skipped
 doctor kuplan '/\]     ok 9 vrt_vma_retry_releases/ { next } 1'
 expect kuplan 1 "KTAP error(s)" x86_64
+
+# ---- the kunit-module variant ----------------------------------------------
+# What its boot prints, from the fixture: at boot KUnit has no suite
+# ("KTAP version 1", "1..0", lib/kunit/executor.c); the suite's KTAP comes
+# after init's self-check, when init loads the module (its lines moved
+# there, 4 s later), then init's result of the load and unload, "ok 2
+# module_vma_retry_kunit"; the programs are numbered after it.
+# MODPROG: what replaces the suite's lines and init's result (KUNIT: the
+# suite's lines; unset: as they would be; none: nothing, and the programs
+# are numbered as they were).
+as_module='
+	!init && /\] KTAP version 1$/ { kunit = 1 }
+	kunit { l = $0; sub(/^\[    1\./, "[    5.", l); buf[++n] = l
+		if ($0 ~ /\] ok 1 vma_retry$/) {
+			kunit = 0
+			print "[    1.150891] KTAP version 1"
+			print "[    1.150956] 1..0"
+		}
+		next }
+	/^# vma-retry-init: start/ { init = 1 }
+	BEGIN { mods = ENVIRON["MODPROG"] != "none" }
+	init && /^1\.\.4$/ { $0 = "1.." (4 + mods) }
+	init && /^(ok|not ok) [2-9] / { $2 = $2 + mods }
+	{ print }
+	/^ok 1 proc_vmstat_has_vma_lock_counters$/ {
+		prog = ENVIRON["MODPROG"]
+		if (prog == "") {
+			print "# init: loading /modules/vma_retry_kunit.ko"
+			for (i = 1; i <= n; i++) print buf[i]
+			print "# init: unloading vma_retry_kunit"
+			print "ok 2 module_vma_retry_kunit"
+		} else if (prog != "none") {
+			m = split(prog, p, "\n")
+			for (i = 1; i <= m; i++)
+				if (p[i] == "KUNIT") { for (k = 1; k <= n; k++) print buf[k] }
+				else print p[i]
+		}
+	}'
+MODPROG='' doctor module "$as_module"
+expect module 0 "pass   kunit 21/0/0  selftests 12/0/0  regress 11/0/1  splats 0" x86_64 --kunit-module
+case_is kunit vrt_vma_retry_releases_lock_again_returns_plain_retry pass
+ktap_parses "PASS PASS PASS"
+# The built-in variant's judge reads KUnit at boot only: nothing there.
+expect module 3 "no KUnit results in the console log" x86_64
+# The suite built in (the fixture as it is): it ran at boot, no module.
+expect asis 1 "KUnit: suite vma_retry ran at boot: built in, not a module|loaded no module" x86_64 --kunit-module
+MODPROG='# init: loading /modules/vma_retry_kunit.ko
+# init: finit_module /modules/vma_retry_kunit.ko: Exec format error
+not ok 2 module_vma_retry_kunit' doctor modload "$as_module"
+expect modload 1 "could not load or unload vma_retry_kunit|no results after init loaded the module" x86_64 --kunit-module
+MODPROG='# init: loading /modules/vma_retry_kunit.ko
+KUNIT
+# init: unloading vma_retry_kunit
+# init: delete_module vma_retry_kunit: Resource temporarily unavailable
+not ok 2 module_vma_retry_kunit' doctor modunload "$as_module"
+expect modunload 1 "kunit 21/0/0|could not load or unload vma_retry_kunit" x86_64 --kunit-module
+# No module in the initramfs: init loaded none (its plan one less).
+MODPROG=none doctor modnone "$as_module"
+expect modnone 1 "loaded no module|no results after init loaded the module" x86_64 --kunit-module
+# Loaded, but KUnit did not run the suite (kunit.autorun=0, say).
+MODPROG='# init: loading /modules/vma_retry_kunit.ko
+# init: unloading vma_retry_kunit
+ok 2 module_vma_retry_kunit' doctor modnorun "$as_module"
+expect modnorun 1 "kunit 0/0/0|no results after init loaded the module" x86_64 --kunit-module
+MODPROG='' doctor modkufail "$as_module"
+sed -i 's/^\(\[    5\.[0-9]*\]\)     ok 9 vrt_vma_retry_releases/\1     not ok 9 vrt_vma_retry_releases/' "$tmp/modkufail.log"
+expect modkufail 1 "kunit 20/1/0|KUnit: 1 failed" x86_64 --kunit-module
+case_is kunit vrt_vma_retry_releases_lock_again_returns_plain_retry failure
 
 # ---- the regression guard ---------------------------------------------------
 # (every case of x86_64's baseline is then missing: a failure each)
