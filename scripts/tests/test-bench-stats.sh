@@ -33,7 +33,11 @@ and the report end to end:
     order seed, the primary endpoint of the plan listed first and marked,
     the series' p99 interval below 1 holding 0.5, hold's holding 1, the
     A/A line and count, the hierarchical p99 ratio, the plots; a bad
-    "# primary:" line and an unknown kernel: exit 2, before any output.
+    "# primary:" line and an unknown kernel: exit 2, before any output;
+  - the plans that run plan-full's configurations alone (plan-primary,
+    plan-launch) run them with plan-full's very arguments: each of their
+    command lines is a line of plan-full, and plan-primary's "# primary:"
+    lines are plan-full's.
 Takes about 20 s. Exit status 1 on any failure.
 EOF_USAGE
 }
@@ -41,6 +45,28 @@ case ${1:-} in -h | --help) usage; exit 0 ;; "") ;; *) usage_error "unexpected a
 
 /usr/bin/python3 -c 'import numpy, scipy, matplotlib' 2>/dev/null ||
 	die "Debian's python3-numpy, python3-scipy and python3-matplotlib are needed (make setup)"
+# The lines of FILE that match the pattern, each of which must be in plan-full.
+plan_lines_in_full() {
+	local file=$1 pattern=$2 line bad=0
+	while IFS= read -r line; do
+		grep -qxF -- "$line" "$VMA_RETRY_ROOT/selftests/bench/plan-full" || {
+			echo "test-bench-stats: $file: not a line of plan-full: $line" >&2
+			bad=1
+		}
+	done < <(grep -E -- "$pattern" "$VMA_RETRY_ROOT/selftests/bench/$file")
+	return "$bad"
+}
+plans=0
+plan_lines_in_full plan-primary '^vma_bench ' || plans=1
+plan_lines_in_full plan-primary '^# primary:' || plans=1
+plan_lines_in_full plan-launch '^vma_bench ' || plans=1
+[[ $(grep -c '^# primary:' "$VMA_RETRY_ROOT/selftests/bench/plan-primary") == \
+	"$(grep -c '^# primary:' "$VMA_RETRY_ROOT/selftests/bench/plan-full")" ]] || {
+	echo "test-bench-stats: plan-primary does not name all of plan-full's primary endpoints" >&2
+	plans=1
+}
+((plans == 0)) || { echo "test-bench-stats: FAIL" >&2; exit 1; }
+
 /usr/bin/python3 "$VMA_RETRY_ROOT/scripts/tests/test_bench_stats.py" ||
 	{ echo "test-bench-stats: FAIL" >&2; exit 1; }
 echo "test-bench-stats: all checks passed" >&2
