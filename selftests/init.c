@@ -179,19 +179,18 @@ static void module_name(const char *file, char *name, size_t size)
 }
 
 /*
- * Load /modules/@file with finit_module(2), then unload it: 0 when both
- * worked, else -1 (said why). KUnit runs the module's suites when it goes
- * live, before finit_module() returns, and prints their KTAP to the
- * console (kunit autorun); the unload shows that they left nothing behind
- * that still points into the module.
+ * Load /modules/@file with finit_module(2), then unload it by its module
+ * @name: 0 when both worked, else -1 (said why). KUnit runs the module's
+ * suites when it goes live, before finit_module() returns, and prints their
+ * KTAP to the console (kunit autorun); the unload shows that they left
+ * nothing behind that still points into the module.
  */
-static int load_unload_module(const char *file)
+static int load_unload_module(const char *file, const char *name)
 {
-	char path[128], name[sizeof(modules[0])];
+	char path[128];
 	int fd, ret;
 
 	snprintf(path, sizeof(path), "/modules/%.*s", (int)sizeof(modules[0]) - 1, file);
-	module_name(file, name, sizeof(name));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		say("# init: %s: %s\n", path, strerror(errno));
@@ -712,7 +711,7 @@ int main(void)
 		char name[sizeof(modules[0])];
 
 		module_name(modules[i], name, sizeof(name));
-		if (!load_unload_module(modules[i])) {
+		if (!load_unload_module(modules[i], name)) {
 			say("ok %d module_%s\n", 2 + i, name);
 			pass++;
 		} else {
