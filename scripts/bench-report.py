@@ -40,7 +40,8 @@ times with --seed. Documentation/benchmark.txt has the why.
   writer_p99_vs_d.png, samevma_p99_vs_d.png, fork_p99_vs_d.png
                         p99 (ms) against D, each boot a point
   ecdf_*.png            P(latency > x) of each configuration, pooled and
-                        per boot, log-log, ms
+                        per boot, log-log, ms; ecdf_launch.png: each of
+                        the launch workload's call streams
   throughput_ratios.png the paired ratios of faults/s and rounds/s, each
                         block a point, log axis
 A plot without data is skipped with a message on stderr (and an old file
@@ -342,6 +343,9 @@ def parse_record(raw):
             m = rec.get(sec) or {}
             rec[f'_{sec}_hist'] = parse_hist(m['hist']) if 'hist' in m \
                 else None
+        rec['_launch_hists'] = {
+            sec: parse_hist(rec[sec]['hist']) for sec in LAUNCH_SECTIONS
+            if 'hist' in (rec.get(sec) or {})}
     except ValueError as e:
         return None, str(e)
     return rec, None
@@ -423,6 +427,7 @@ def make_run(boot, seq, line, rec, name, report):
                ok=rec['ok'], error=error, clock_source=clock.get('source'),
                clock_res_ns=clock.get('res_ns'), metrics=metrics_of(rec),
                hist=rec['_lat_hist'], svc_hist=rec['_svc_hist'],
+               launch_hists=rec['_launch_hists'],
                lat_from=(rec.get('lat') or {}).get('from', 'start'),
                used=False)
     where = f'{name}:{line}: {rec["workload"]} {label(rec["params"])}'
@@ -1196,6 +1201,70 @@ def survival(hist):
     return up, surv
 
 
+def draw_survival(ax, hists, d, title):
+    """P(latency > x) of each kernel's histograms (hists: kernel -> list,
+    one per boot) on log-log axes: pooled thick, each boot thin."""
+    floor = 1.0
+    for k in KERNELS:
+        if not hists.get(k):
+            continue
+        pooled = {}
+        for h in hists[k]:
+            for i, n in h.items():
+                pooled[i] = pooled.get(i, 0) + n
+            x, y = survival(h)
+            ax.step(x, y, where='post', color=COLORS[k], lw=.5, alpha=.5)
+        x, y = survival(pooled)
+        floor = min(floor, 1 / sum(pooled.values()))
+        ax.step(x, y, where='post', color=COLORS[k], lw=2, label=k)
+    if d:
+        ax.axvline(d, color='black', ls=':', lw=1)
+    ax.axvline(1, color='black', ls='--', lw=.5)
+    ax.set_xscale('log')
+    ax.set_yscale('log')
+    ax.set_ylim(floor / 2, 1.5)
+    ax.set_xlabel('latency (ms); dotted: D, dashed: 1 ms')
+    ax.set_ylabel('P(latency > x)')
+    ax.set_title(title, fontsize=9)
+    ax.grid(True, which='both', alpha=.3)
+    ax.legend(fontsize=7)
+
+
+def plot_launch(path, configs, groups):
+    """The launch workload's main-thread and GC calls, one panel per call
+    and configuration, as plot_ecdf draws them."""
+    import matplotlib.pyplot as plt
+
+    spec = next(s for s in TABLES if s['short'] == 'launch')
+    cfgs, keys = table_configs(spec, configs)
+    streams = [sec for sec in LAUNCH_SECTIONS if sec != 'launch']
+    panels = []
+    for c in cfgs:
+        byk = groups[(c['workload'], json.dumps(c['params'], sort_keys=True))]
+        for sec in streams:
+            hists = {k: [r['launch_hists'][sec] for r in byk.get(k, [])
+                         if r['launch_hists'].get(sec)] for k in KERNELS}
+            if any(hists.values()):
+                panels.append((c, sec, hists))
+    if not panels:
+        return skip_plot(path, 'no data')
+    fig, axes = plt.subplots(len(cfgs), len(streams), squeeze=False,
+                             figsize=(3.2 * len(streams), 3 * len(cfgs)))
+    for ax in axes.flat:
+        ax.set_visible(False)
+    for c, sec, hists in panels:
+        ax = axes[cfgs.index(c)][streams.index(sec)]
+        ax.set_visible(True)
+        draw_survival(ax, hists, c['params'].get('delay_ms'),
+                      f'{sec}: {label(c["params"], keys)}')
+    fig.suptitle(f'{spec["title"]}\nfork_svc from each call\'s start; '
+                 'pooled (thick), each boot (thin)', fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return None
+
+
 def plot_ecdf(path, spec, configs, groups):
     """The per-call latency distribution of each configuration of a table,
     as P(latency > x) on log-log axes (the complementary ECDF, so that the
@@ -1212,33 +1281,9 @@ def plot_ecdf(path, spec, configs, groups):
     fig, axes = subplots(len(cfgs))
     for ax, c in zip(axes, cfgs):
         byk = groups[(c['workload'], json.dumps(c['params'], sort_keys=True))]
-        floor = 1.0
-        for k in KERNELS:
-            hists = [r[hkey] for r in byk.get(k, []) if r[hkey]]
-            if not hists:
-                continue
-            pooled = {}
-            for h in hists:
-                for i, n in h.items():
-                    pooled[i] = pooled.get(i, 0) + n
-                x, y = survival(h)
-                ax.step(x, y, where='post', color=COLORS[k], lw=.5,
-                        alpha=.5)
-            x, y = survival(pooled)
-            floor = min(floor, 1 / sum(pooled.values()))
-            ax.step(x, y, where='post', color=COLORS[k], lw=2, label=k)
-        d = c['params'].get('delay_ms')
-        if d:
-            ax.axvline(d, color='black', ls=':', lw=1)
-        ax.axvline(1, color='black', ls='--', lw=.5)
-        ax.set_xscale('log')
-        ax.set_yscale('log')
-        ax.set_ylim(floor / 2, 1.5)
-        ax.set_xlabel('latency (ms); dotted: D, dashed: 1 ms')
-        ax.set_ylabel('P(latency > x)')
-        ax.set_title(label(c['params'], keys), fontsize=9)
-        ax.grid(True, which='both', alpha=.3)
-        ax.legend(fontsize=7)
+        draw_survival(ax, {k: [r[hkey] for r in byk.get(k, []) if r[hkey]]
+                           for k in KERNELS}, c['params'].get('delay_ms'),
+                      label(c['params'], keys))
     froms = {r['lat_from'] for c in cfgs for rs in groups[(
         c['workload'], json.dumps(c['params'], sort_keys=True))].values()
         for r in rs}
@@ -1272,6 +1317,7 @@ def write_plots(out, configs, kernels, groups):
             name = spec['short'].replace(' ', '_')
             plot_ecdf(os.path.join(out, f'ecdf_{name}.png'), spec, configs,
                       groups)
+    plot_launch(os.path.join(out, 'ecdf_launch.png'), configs, groups)
 
 
 def write_outputs(out, boots, runs, report, args):
