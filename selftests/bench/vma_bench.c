@@ -61,7 +61,8 @@
  *             due time (fork's own duration too), and the mmap_lock read
  *             and write acquisitions of the process and their waits
  *             (mmap_lock_start_locking to the same thread's next
- *             mmap_lock_acquire_returned, in a private trace instance)
+ *             mmap_lock_acquire_returned, in a private trace instance),
+ *             also by role: main thread, GC thread, faulters, other)
  * Prints KTAP with one "# VMA_BENCH {json}" line (scripts/bench-report.py
  * reads it). It needs root, null_blk with configfs, cgroup2 (memcg),
  * tracefs (mmaplock, launch) and ext4 (launch); a missing one, or a coarse
@@ -1469,7 +1470,27 @@ struct lock_count {
 	long unpaired;		/* acquisitions without a start (a downgrade) */
 	long long rd_wait, wr_wait, rd_max, wr_max;	/* ns, start to acquired */
 	long long main_wr_wait, gc_wr_wait;
+	/* by role: the main thread, the GC thread, a faulter, any other */
+	long rd_by[4], wr_by[4];
+	long long rd_wait_by[4], wr_wait_by[4];
 };
+
+enum { ROLE_MAIN, ROLE_GC, ROLE_FAULTER, ROLE_OTHER };
+static const char *const role_names[] = { "main", "gc", "faulter", "other" };
+
+static int launch_role(pid_t tid)
+{
+	int i;
+
+	if (tid == getpid())
+		return ROLE_MAIN;
+	if (tid == L.gc_tid)
+		return ROLE_GC;
+	for (i = 0; i < opt.threads; i++)
+		if (faulters[i].tid == tid)
+			return ROLE_FAULTER;
+	return ROLE_OTHER;
+}
 
 /*
  * Pairs each thread's mmap_lock_start_locking with its next
@@ -1559,6 +1580,8 @@ static int launch_lock_count(struct lock_count *lc)
 				lc->unpaired++;
 				*(write ? &lc->wr : &lc->rd) += 1;
 			} else if (write) {
+				lc->wr_by[launch_role(tid)]++;
+				lc->wr_wait_by[launch_role(tid)] += ts - tab[i].ts;
 				lc->wr++;
 				lc->wr_wait += ts - tab[i].ts;
 				if (ts - tab[i].ts > lc->wr_max)
@@ -1568,6 +1591,8 @@ static int launch_lock_count(struct lock_count *lc)
 				if (tid == L.gc_tid)
 					lc->gc_wr_wait += ts - tab[i].ts;
 			} else {
+				lc->rd_by[launch_role(tid)]++;
+				lc->rd_wait_by[launch_role(tid)] += ts - tab[i].ts;
 				lc->rd++;
 				lc->rd_wait += ts - tab[i].ts;
 				if (ts - tab[i].ts > lc->rd_max)
@@ -1678,10 +1703,16 @@ static void print_launch(FILE *o, const struct lock_count *lc, long long majflt,
 	fprintf(o, ",\"mmap_lock\":{\"acquisitions\":%ld,\"read_acq\":%ld,\"write_acq\":%ld,"
 		"\"read_wait_ms\":%.3f,\"write_wait_ms\":%.3f,\"read_wait_max_ms\":%.3f,"
 		"\"write_wait_max_ms\":%.3f,\"main_write_wait_ms\":%.3f,"
-		"\"gc_write_wait_ms\":%.3f,\"failed\":%ld,\"unpaired\":%ld}",
+		"\"gc_write_wait_ms\":%.3f,\"failed\":%ld,\"unpaired\":%ld",
 		lc->rd + lc->wr, lc->rd, lc->wr, lc->rd_wait / 1e6, lc->wr_wait / 1e6,
 		lc->rd_max / 1e6, lc->wr_max / 1e6, lc->main_wr_wait / 1e6,
 		lc->gc_wr_wait / 1e6, lc->failed, lc->unpaired);
+	for (i = 0; i < 4; i++)
+		fprintf(o, ",\"%s_read_acq\":%ld,\"%s_read_wait_ms\":%.3f,"
+			"\"%s_write_acq\":%ld,\"%s_write_wait_ms\":%.3f",
+			role_names[i], lc->rd_by[i], role_names[i], lc->rd_wait_by[i] / 1e6,
+			role_names[i], lc->wr_by[i], role_names[i], lc->wr_wait_by[i] / 1e6);
+	fputc('}', o);
 }
 
 /* ---- main --------------------------------------------------------------- */
