@@ -34,7 +34,8 @@ base,base2 for an A/A run alone) with the guest program selftests/bench/vma_benc
 against each tree's UAPI headers); then scripts/bench-report.py, given the
 plan (its "# primary:" lines name the primary endpoints), prints the paired
 tests and the tables and writes samples.csv, summary.json, tables.txt and
-PNG plots in out/bench/ARCH (out/bench/ARCH-hold-patch with --hold-patch).
+PNG plots in out/bench/ARCH (out/bench/ARCH-hold-patch with --hold-patch;
+out/ is OUT= when set, as for scripts/run-qemu.sh).
 
 --build-only: build the three kernels and initramfs images, boot nothing
 (so that the builds can run while the machine is busy, and the boots later,
@@ -115,7 +116,7 @@ check_toolchain
 S=$VMA_RETRY_ROOT/scripts
 applied=$APPLIED_TREE
 [[ -f $applied/Makefile ]] || die "no applied tree at $applied: run 'make apply'"
-out=$VMA_RETRY_ROOT/out/bench/$A_NAME${quick:+-quick}${hold_patch:+-hold-patch}
+out=${OUT:-$VMA_RETRY_ROOT/out}/bench/$A_NAME${quick:+-quick}${hold_patch:+-hold-patch}
 rm -rf "$out"
 mkdir -p "$out"
 manifest=$out/manifest.tsv
