@@ -62,7 +62,8 @@
  *             and write acquisitions of the process and their waits
  *             (mmap_lock_start_locking to the same thread's next
  *             mmap_lock_acquire_returned, in a private trace instance),
- *             also by role: main thread, GC thread, faulters, other)
+ *             also by role: main thread, GC thread, faulters, other;
+ *             --lock-stacks: by the kernel function that took each read)
  * Prints KTAP with one "# VMA_BENCH {json}" line (scripts/bench-report.py
  * reads it). It needs root, null_blk with configfs, cgroup2 (memcg),
  * tracefs (mmaplock, launch) and ext4 (launch); a missing one, or a coarse
@@ -110,6 +111,7 @@ static struct {
 	const char *workload, *op;
 	const char *ext4_image;	/* launch: an empty ext4 image */
 	bool backed;		/* swapin, launch: the disk keeps what is written */
+	bool lock_stacks;	/* launch: the callers of the mmap_lock reads */
 	int delay_ms, threads, nice, vmas, slice_mb, size_mb, queue_depth;
 	double rate, duration;
 } opt = { .workload = "writer", .op = "mmap", .delay_ms = 2, .threads = 8, .nice = 19,
@@ -1370,6 +1372,7 @@ static int launch_main(void)
 
 #define EV_START "events/mmap_lock/mmap_lock_start_locking/enable"
 #define EV_ACQ "events/mmap_lock/mmap_lock_acquire_returned/enable"
+#define EV_TRIGGER "events/mmap_lock/mmap_lock_start_locking/trigger"
 
 /*
  * A private instance on the mono clock (a lock wait can start on one CPU
@@ -1418,6 +1421,9 @@ static int launch_trace_start(void)
 	snprintf(path, sizeof(path), "%s/" EV_ACQ, trace_inst);
 	if (write_file(path, "1"))
 		return fail("no mmap_lock trace events");
+	snprintf(path, sizeof(path), "%s/" EV_TRIGGER, trace_inst);
+	if (opt.lock_stacks && write_file(path, "stacktrace if write == 0"))
+		return fail("no stacktrace trigger on mmap_lock_start_locking");
 	return 0;
 }
 
@@ -1429,6 +1435,9 @@ static void launch_trace_stop(void)
 		return;
 	snprintf(path, sizeof(path), "%s/" EV_START, trace_inst);
 	write_file(path, "0");
+	snprintf(path, sizeof(path), "%s/" EV_TRIGGER, trace_inst);
+	if (opt.lock_stacks)
+		write_file(path, "!stacktrace if write == 0");
 	trace_stop();
 }
 
@@ -1464,6 +1473,8 @@ static pid_t trace_line_tid(const char *line)
 	return strtol(s, NULL, 10);
 }
 
+#define LOCK_CALLERS 48
+
 struct lock_count {
 	long rd, wr;		/* acquisitions (acquire_returned, success) */
 	long failed;		/* trylocks that failed, killable locks killed */
@@ -1473,6 +1484,13 @@ struct lock_count {
 	/* by role: the main thread, the GC thread, a faulter, any other */
 	long rd_by[4], wr_by[4];
 	long long rd_wait_by[4], wr_wait_by[4];
+	/* --lock-stacks: the reads by role and caller (two frames) */
+	struct {
+		char sig[96];
+		long n;
+		long long wait;
+	} caller[LOCK_CALLERS];
+	int ncallers;
 };
 
 enum { ROLE_MAIN, ROLE_GC, ROLE_FAULTER, ROLE_OTHER };
@@ -1492,6 +1510,29 @@ static int launch_role(pid_t tid)
 	return ROLE_OTHER;
 }
 
+/* The frames of a read's stack that are the lock and the trace themselves. */
+static bool lock_frame_skipped(const char *fn)
+{
+	return strstr(fn, "mmap_lock") || strstr(fn, "mmap_read_lock") ||
+	       strstr(fn, "trace") || !strncmp(fn, "down_read", 9);
+}
+
+/* The index of @sig in lc->caller[], added if new; the last one is "(more)". */
+static int lock_caller(struct lock_count *lc, const char *sig)
+{
+	int i;
+
+	for (i = 0; i < lc->ncallers; i++)
+		if (!strcmp(lc->caller[i].sig, sig))
+			return i;
+	if (lc->ncallers == LOCK_CALLERS - 1) {
+		snprintf(lc->caller[i].sig, sizeof(lc->caller[i].sig), "(more)");
+		return i;
+	}
+	snprintf(lc->caller[i].sig, sizeof(lc->caller[i].sig), "%s", sig);
+	return lc->ncallers++;
+}
+
 /*
  * Pairs each thread's mmap_lock_start_locking with its next
  * mmap_lock_acquire_returned, on this process's mm only (the mm= of the
@@ -1503,11 +1544,14 @@ static int launch_lock_count(struct lock_count *lc)
 	static struct {
 		pid_t tid;
 		long long ts;	/* of its pending start_locking, or -1 */
+		bool rd;	/* that start is a read's */
+		int caller;	/* --lock-stacks: its lc->caller[], or -1 */
 	} tab[LAUNCH_TIDS];
-	char path[192], line[512], mm[40] = "";
+	char path[192], line[512], mm[40] = "", sig[96] = "";
 	pid_t tid, me = getpid();
 	long lost = 0, in, written;
-	int pass, i, used = 0;
+	int pass, i, used = 0, stack = -1, frames = 0;
+	size_t n;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/tracing_on", trace_inst);
@@ -1524,6 +1568,32 @@ static int launch_lock_count(struct lock_count *lc)
 			bool start, write;
 			char *e;
 
+			/* --lock-stacks: " => func" lines after a read's "<stack trace>" */
+			if (pass && !strncmp(line, " => ", 4)) {
+				if (stack >= 0 && frames < 2 && !lock_frame_skipped(line + 4)) {
+					n = strlen(sig);
+					snprintf(sig + n, sizeof(sig) - n, "%s%.*s", frames ? "<" : "",
+						 (int)strcspn(line + 4, "+ \n"), line + 4);
+					if (++frames == 2)
+						tab[stack].caller = lock_caller(lc, sig);
+				}
+				continue;
+			}
+			if (stack >= 0 && frames == 1)
+				tab[stack].caller = lock_caller(lc, sig);
+			stack = -1;
+			if (pass && strstr(line, ": <stack trace>")) {
+				tid = trace_line_tid(line);
+				for (i = tid % LAUNCH_TIDS; tid > 0 && tab[i].tid && tab[i].tid != tid;)
+					if (++i == LAUNCH_TIDS)
+						i = 0;
+				if (tid > 0 && tab[i].tid == tid && tab[i].ts >= 0 && tab[i].rd) {
+					stack = i;
+					frames = 0;
+					snprintf(sig, sizeof(sig), "%s:", role_names[launch_role(tid)]);
+				}
+				continue;
+			}
 			if (line[0] == '#') {
 				p = strstr(line, "entries-in-buffer/entries-written:");
 				if (pass && p &&
@@ -1572,6 +1642,8 @@ static int launch_lock_count(struct lock_count *lc)
 			}
 			if (start) {
 				tab[i].ts = ts;
+				tab[i].rd = !write;
+				tab[i].caller = -1;
 				continue;
 			}
 			if (strstr(ev, "success=false")) {
@@ -1593,6 +1665,10 @@ static int launch_lock_count(struct lock_count *lc)
 			} else {
 				lc->rd_by[launch_role(tid)]++;
 				lc->rd_wait_by[launch_role(tid)] += ts - tab[i].ts;
+				if (tab[i].caller >= 0) {
+					lc->caller[tab[i].caller].n++;
+					lc->caller[tab[i].caller].wait += ts - tab[i].ts;
+				}
 				lc->rd++;
 				lc->rd_wait += ts - tab[i].ts;
 				if (ts - tab[i].ts > lc->rd_max)
@@ -1712,6 +1788,14 @@ static void print_launch(FILE *o, const struct lock_count *lc, long long majflt,
 			"\"%s_write_acq\":%ld,\"%s_write_wait_ms\":%.3f",
 			role_names[i], lc->rd_by[i], role_names[i], lc->rd_wait_by[i] / 1e6,
 			role_names[i], lc->wr_by[i], role_names[i], lc->wr_wait_by[i] / 1e6);
+	/* "role:caller<its caller=reads/wait ms;..." (--lock-stacks) */
+	if (opt.lock_stacks) {
+		fputs(",\"read_callers\":\"", o);
+		for (i = 0; i < lc->ncallers || (i == lc->ncallers && lc->caller[i].n); i++)
+			fprintf(o, "%s%s=%ld/%.1f", i ? ";" : "", lc->caller[i].sig,
+				lc->caller[i].n, lc->caller[i].wait / 1e6);
+		fputc('"', o);
+	}
 	fputc('}', o);
 }
 
@@ -1734,7 +1818,9 @@ static void usage(FILE *o)
 		"  --slice-mb M         each thread's file or mapping size (memcg, pagefault)\n"
 		"  --size-mb M          the device's size (swapin: the mapping's; launch: the file's)\n"
 		"  --queue-depth Q      the device's hw_queue_depth (launch; default 64)\n"
-		"  --ext4-image FILE    an empty ext4 image for the device (launch)\n");
+		"  --ext4-image FILE    an empty ext4 image for the device (launch)\n"
+		"  --lock-stacks        launch: a kernel stack trace of every mmap_lock read,\n"
+		"                       its acquisitions and waits by caller (slows them)\n");
 }
 
 int main(int argc, char **argv)
@@ -1744,7 +1830,7 @@ int main(int argc, char **argv)
 		{ "nice", 1, 0, 'n' }, { "rate", 1, 0, 'r' }, { "duration", 1, 0, 's' },
 		{ "vmas", 1, 0, 'k' }, { "slice-mb", 1, 0, 'm' }, { "size-mb", 1, 0, 'z' },
 		{ "queue-depth", 1, 0, 'q' }, { "ext4-image", 1, 0, 'e' },
-		{ "help", 0, 0, 'h' }, { 0 }
+		{ "lock-stacks", 0, 0, 'S' }, { "help", 0, 0, 'h' }, { 0 }
 	};
 	long long vs0[NR_VS] = { 0 }, vs1[NR_VS] = { 0 }, ops = 0;
 	long majflt = 0, acq = -1, lost = 0, min_rounds = -1, rounds = 0;
@@ -1790,6 +1876,9 @@ int main(int argc, char **argv)
 			break;
 		case 'e':
 			opt.ext4_image = optarg;
+			break;
+		case 'S':
+			opt.lock_stacks = true;
 			break;
 		case 'h':
 			usage(stdout);
