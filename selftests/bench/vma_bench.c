@@ -1474,6 +1474,7 @@ static pid_t trace_line_tid(const char *line)
 }
 
 #define LOCK_CALLERS 48
+#define LOCK_FRAMES 4	/* of a read's stack, in its signature */
 
 struct lock_count {
 	long rd, wr;		/* acquisitions (acquire_returned, success) */
@@ -1484,9 +1485,9 @@ struct lock_count {
 	/* by role: the main thread, the GC thread, a faulter, any other */
 	long rd_by[4], wr_by[4];
 	long long rd_wait_by[4], wr_wait_by[4];
-	/* --lock-stacks: the reads by role and caller (two frames) */
+	/* --lock-stacks: the reads by role and LOCK_FRAMES callers */
 	struct {
-		char sig[96];
+		char sig[160];
 		long n;
 		long long wait;
 	} caller[LOCK_CALLERS];
@@ -1547,7 +1548,7 @@ static int launch_lock_count(struct lock_count *lc)
 		bool rd;	/* that start is a read's */
 		int caller;	/* --lock-stacks: its lc->caller[], or -1 */
 	} tab[LAUNCH_TIDS];
-	char path[192], line[512], mm[40] = "", sig[96] = "";
+	char path[192], line[512], mm[40] = "", sig[160] = "";
 	pid_t tid, me = getpid();
 	long lost = 0, in, written;
 	int pass, i, used = 0, stack = -1, frames = 0;
@@ -1570,16 +1571,16 @@ static int launch_lock_count(struct lock_count *lc)
 
 			/* --lock-stacks: " => func" lines after a read's "<stack trace>" */
 			if (pass && !strncmp(line, " => ", 4)) {
-				if (stack >= 0 && frames < 2 && !lock_frame_skipped(line + 4)) {
+				if (stack >= 0 && frames < LOCK_FRAMES && !lock_frame_skipped(line + 4)) {
 					n = strlen(sig);
 					snprintf(sig + n, sizeof(sig) - n, "%s%.*s", frames ? "<" : "",
 						 (int)strcspn(line + 4, "+ \n"), line + 4);
-					if (++frames == 2)
+					if (++frames == LOCK_FRAMES)
 						tab[stack].caller = lock_caller(lc, sig);
 				}
 				continue;
 			}
-			if (stack >= 0 && frames == 1)
+			if (stack >= 0 && frames && frames < LOCK_FRAMES)
 				tab[stack].caller = lock_caller(lc, sig);
 			stack = -1;
 			if (pass && strstr(line, ": <stack trace>")) {
@@ -1788,7 +1789,7 @@ static void print_launch(FILE *o, const struct lock_count *lc, long long majflt,
 			"\"%s_write_acq\":%ld,\"%s_write_wait_ms\":%.3f",
 			role_names[i], lc->rd_by[i], role_names[i], lc->rd_wait_by[i] / 1e6,
 			role_names[i], lc->wr_by[i], role_names[i], lc->wr_wait_by[i] / 1e6);
-	/* "role:caller<its caller=reads/wait ms;..." (--lock-stacks) */
+	/* "role:caller<its caller<...=reads/wait ms;..." (--lock-stacks) */
 	if (opt.lock_stacks) {
 		fputs(",\"read_callers\":\"", o);
 		for (i = 0; i < lc->ncallers || (i == lc->ncallers && lc->caller[i].n); i++)
