@@ -771,8 +771,7 @@ static void trace_stop(void)
 
 	if (!trace_inst[0])
 		return;
-	snprintf(path, sizeof(path), "%s/events/mmap_lock/mmap_lock_acquire_returned/enable",
-		 trace_inst);
+	snprintf(path, sizeof(path), "%s/events/enable", trace_inst);
 	write_file(path, "0");
 	rmdir(trace_inst);
 	trace_inst[0] = 0;
@@ -1367,16 +1366,13 @@ static int launch_main(void)
 
 /* ---- launch: mmap_lock acquisitions and waits from the trace ---------- */
 
-#define EV_START "events/mmap_lock/mmap_lock_start_locking/enable"
-#define EV_ACQ "events/mmap_lock/mmap_lock_acquire_returned/enable"
-
 /*
  * A private instance on the mono clock (a lock wait can start on one CPU
- * and end on another) with both events, following this process's threads
- * and every thread or child they create (a child's events are on its own
- * mm, which launch_lock_count() leaves out).
+ * and end on another) with @events (NULL-terminated, "group/name"),
+ * following this process's threads (the faulters, and @extra unless 0)
+ * and every thread or child they create (event-fork).
  */
-static int launch_trace_start(void)
+static int event_trace_start(pid_t extra, const char *const *events, int buffer_kb)
 {
 	char path[192], pids[(MAX_THREADS + 2) * 12];
 	size_t n;
@@ -1390,14 +1386,16 @@ static int launch_trace_start(void)
 		return fail("mkdir %s/instances/vmabench%d: %s", TRACEFS, getpid(),
 			    strerror(errno));
 	}
-	n = snprintf(pids, sizeof(pids), "%d %d", getpid(), L.gc_tid);
+	n = snprintf(pids, sizeof(pids), "%d", getpid());
+	if (extra)
+		n += snprintf(pids + n, sizeof(pids) - n, " %d", extra);
 	for (i = 0; i < opt.threads; i++)
 		n += snprintf(pids + n, sizeof(pids) - n, " %d", faulters[i].tid);
 	snprintf(path, sizeof(path), "%s/trace_clock", trace_inst);
 	if (write_file(path, "mono"))
 		return fail("no mono trace clock");
 	snprintf(path, sizeof(path), "%s/buffer_size_kb", trace_inst);
-	write_file(path, "16384");
+	write_file(path, "%d", buffer_kb);
 	snprintf(path, sizeof(path), "%s/options/event-fork", trace_inst);
 	if (write_file(path, "1"))
 		return fail("no trace option event-fork");
@@ -1411,24 +1409,22 @@ static int launch_trace_start(void)
 		return fail("set_event_pid: %s", strerror(i));
 	}
 	close(fd);
-	snprintf(path, sizeof(path), "%s/" EV_START, trace_inst);
-	if (write_file(path, "1"))
-		return fail("no mmap_lock trace events");
-	snprintf(path, sizeof(path), "%s/" EV_ACQ, trace_inst);
-	if (write_file(path, "1"))
-		return fail("no mmap_lock trace events");
+	for (; *events; events++) {
+		snprintf(path, sizeof(path), "%s/events/%s/enable", trace_inst, *events);
+		if (write_file(path, "1"))
+			return fail("no trace event %s", *events);
+	}
 	return 0;
 }
 
-static void launch_trace_stop(void)
+static int launch_trace_start(void)
 {
-	char path[192];
+	static const char *const events[] = {
+		"mmap_lock/mmap_lock_start_locking", "mmap_lock/mmap_lock_acquire_returned",
+		NULL
+	};
 
-	if (!trace_inst[0])
-		return;
-	snprintf(path, sizeof(path), "%s/" EV_START, trace_inst);
-	write_file(path, "0");
-	trace_stop();
+	return event_trace_start(L.gc_tid, events, 16384);
 }
 
 /* The thread id of a trace line: "comm-tid [cpu] ..." or "comm-tid (tgid) [cpu]". */
@@ -1639,7 +1635,7 @@ static int run_launch(struct lock_count *lc, long long *majflt, long long *touch
 	if (!ret && lc->wr < (long)(L.mmap.n - L.mmap.censored))
 		ret = fail("the trace has %ld write acquisitions, fewer than the %zu mmap() calls",
 			   lc->wr, L.mmap.n - L.mmap.censored);
-	launch_trace_stop();
+	trace_stop();
 	launch_cleanup();
 	*majflt = mj;
 	*touches = vs_ops;
