@@ -1879,7 +1879,8 @@ static void bd_event(const char *ev, pid_t tid, long long ts, struct bd_call *c)
 			memcpy(t->acq_cum, t->cum, sizeof(t->cum));
 		}
 	} else if (!strncmp(ev, "mmap_lock_released:", 19)) {
-		if (me && write && c && c->phase == 2) {
+		/* a downgraded write lock is released as a read lock */
+		if (me && c && c->phase == 2) {
 			c->v[BD_HOLD] += ts - c->phase_ts;
 			c->phase = 0;
 			c->nrel++;
