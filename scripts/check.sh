@@ -19,7 +19,9 @@ In-Reply-To, into a temporary
 directory), the test of the regression guard's keying
 (scripts/tests/regress-key.sh), the test of the benchmark's statistics and
 report (scripts/tests/test-bench-stats.sh: hand and table values, an A/A
-simulation, the report on synthetic blocks): input alone, then the others
+simulation, the report on synthetic blocks), the test of vma_bench
+--breakdown's trace parser on a hand-made trace
+(scripts/tests/test-bench-breakdown.sh): input alone, then the others
 side by side and beside make apply; then the drift check (patches/ =
 export of the applied branch), the
 bisect check (--skip-bisect, make check SKIP_BISECT=1, skips it: it is then
@@ -117,6 +119,7 @@ gate_bg refuse "$VMA_RETRY_ROOT/scripts/tests/test-refuse.sh"
 gate_bg send "$VMA_RETRY_ROOT/scripts/tests/send-check.sh"
 gate_bg regress-key "$VMA_RETRY_ROOT/scripts/tests/regress-key.sh"
 gate_bg benchstats "$VMA_RETRY_ROOT/scripts/tests/test-bench-stats.sh"
+gate_bg breakdown "$VMA_RETRY_ROOT/scripts/tests/test-bench-breakdown.sh"
 apply_rc=0
 stage "apply the series" "$VMA_RETRY_ROOT/scripts/apply-series.sh" || apply_rc=$?
 gates_wait
