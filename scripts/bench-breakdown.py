@@ -26,9 +26,10 @@ import sys
 
 STAMP = r'^\s*(?:\[\s*\d+\.\d+\]\s*)?'
 BENCH_RE = re.compile(STAMP + r'#\s*VMA_BENCH\s+(.*?)\s*$')
-COMPONENTS = ('lat', 'svc', 'wr_wait', 'wr_hold', 'other', 'off_wait',
-              'off_hold', 'off_d', 'off_r', 'waker_d', 'waker_r', 'rd_start',
-              'rd_queued', 'rd_hold', 'rd_hold_d')
+COMPONENTS = ('lat', 'svc', 'wr_wait', 'wr_hold', 'other', 'off_pre',
+              'off_wait', 'off_hold', 'off_post', 'off_d', 'off_r', 'off_r_f',
+              'waker_d', 'waker_r', 'rd_start', 'rd_queued', 'rd_hold',
+              'rd_hold_d')
 COUNTS = ('rd_start', 'rd_queued')
 STATS = (('mean', 0), ('p50', 1), ('p90', 2), ('max', 4))
 VMSTAT = ('vma_lock_abort', 'vma_lock_retry', 'vma_lock_retry_vma',
@@ -117,9 +118,9 @@ def table(name, byk):
         for k in kernels:
             bds = [r['breakdown'] for r in byk[k]]
             row += ' |' + ''.join(
-                f' {fmt(med([b["all"][c][i] for b in bds]), ms):>8}'
+                f' {fmt(med([b["all"][c][i] for b in bds if c in b["all"]]), ms):>8}'
                 for _, i in STATS)
-            row += f' {fmt(med([b["slow"][c][0] for b in bds]), ms):>9}'
+            row += f' {fmt(med([b["slow"][c][0] for b in bds if c in b["slow"]]), ms):>9}'
         print(row)
     for k in kernels:
         rs = byk[k]

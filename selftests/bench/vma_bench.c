@@ -631,9 +631,12 @@ static void print_lat(FILE *o, double secs)
  *              vma_start_write() waiting for that VMA's readers, and the
  *              split or merge)
  *   other      svc - wr_wait - wr_hold: the call outside the mmap_lock
- *   off_wait, off_hold  the writer off-CPU while waiting, while holding
+ *   off_pre, off_wait, off_hold, off_post  the writer off-CPU before it
+ *              asks for the lock, while waiting, while holding, after it
+ *              released it
  *   off_d, off_r        the writer off-CPU in the call by prev_state (D; R
  *              or R+: preempted)
+ *   off_r_f    the part of off_r in which a faulter ran in its place
  *   waker_d, waker_r    the last task to wake the writer while it held the
  *              lock (the last VMA reader to leave), if a faulter: its
  *              off-CPU time since the call started, D and R
@@ -646,8 +649,8 @@ static void print_lat(FILE *o, double secs)
  * event within BD_SLOP of a call's start or end counts as inside it.
  */
 enum {
-	BD_LAT, BD_SVC, BD_WAIT, BD_HOLD, BD_OTHER, BD_OFF_WAIT, BD_OFF_HOLD, BD_OFF_D,
-	BD_OFF_R, BD_WAKER_D, BD_WAKER_R, BD_RD_START, BD_RD_QUEUED, BD_RD_HOLD,
+	BD_LAT, BD_SVC, BD_WAIT, BD_HOLD, BD_OTHER, BD_OFF_PRE, BD_OFF_WAIT, BD_OFF_HOLD,
+	BD_OFF_POST, BD_OFF_D, BD_OFF_R, BD_OFF_R_F, BD_WAKER_D, BD_WAKER_R, BD_RD_START, BD_RD_QUEUED, BD_RD_HOLD,
 	BD_RD_HOLD_D, NR_BD
 };
 
@@ -659,7 +662,7 @@ enum { BD_NONE, BD_FAULTER, BD_OTHER_TASK, NR_BD_WAKER };
 struct bd_call {
 	long long due, start, end, v[NR_BD];
 	long long phase_ts;
-	int phase;		/* the writer's: 0 not in the lock, 1 waiting, 2 holding */
+	int phase;		/* the writer's: 0 before, 1 waiting, 2 holding, 3 after */
 	int nacq, nrel;
 	int waker, wait_waker;	/* the last waker's kind while holding, waiting */
 };
@@ -1754,8 +1757,8 @@ static void print_launch(FILE *o, const struct lock_count *lc, long long majflt,
 /* ---- breakdown: the trace ------------------------------------------------ */
 
 static const char *const bd_name[NR_BD] = {
-	"lat", "svc", "wr_wait", "wr_hold", "other", "off_wait", "off_hold", "off_d",
-	"off_r", "waker_d", "waker_r", "rd_start", "rd_queued", "rd_hold", "rd_hold_d",
+	"lat", "svc", "wr_wait", "wr_hold", "other", "off_pre", "off_wait", "off_hold",
+	"off_post", "off_d", "off_r", "off_r_f", "waker_d", "waker_r", "rd_start", "rd_queued", "rd_hold", "rd_hold_d",
 };
 
 
@@ -1763,6 +1766,7 @@ struct bd_thread {
 	pid_t tid;
 	int state;		/* off-CPU in 0 D, 1 R, 2 other; -1 on CPU */
 	int out_phase;		/* the writer: its phase when it went off-CPU */
+	bool out_faulter;	/* the writer: a faulter ran in its place */
 	long long out_ts, cum[3], snap[3], acq_cum[3];
 	long long rd_acq;	/* its read acquisition's time, or -1 */
 };
@@ -1856,18 +1860,18 @@ static void bd_event(const char *ev, pid_t tid, long long ts, struct bd_call *c)
 	int i;
 
 	if (!strncmp(ev, "mmap_lock_start_locking:", 24)) {
-		if (me && write && c && c->phase == 0) {
+		if (me && write && c && (c->phase == 0 || c->phase == 3)) {
 			c->phase = 1;
 			c->phase_ts = ts;
 		} else if (t && !me && !write && c) {
 			c->v[BD_RD_START]++;
-			if (c->phase)
+			if (c->phase == 1 || c->phase == 2)
 				c->v[BD_RD_QUEUED]++;
 		}
 	} else if (!strncmp(ev, "mmap_lock_acquire_returned:", 27)) {
 		if (strstr(ev, "success=false")) {
 			if (me && c && c->phase == 1)
-				c->phase = 0;
+				c->phase = c->nacq ? 3 : 0;
 		} else if (me && write && c && c->phase == 1) {
 			c->v[BD_WAIT] += ts - c->phase_ts;
 			c->phase = 2;
@@ -1882,7 +1886,7 @@ static void bd_event(const char *ev, pid_t tid, long long ts, struct bd_call *c)
 		/* a downgraded write lock is released as a read lock */
 		if (me && c && c->phase == 2) {
 			c->v[BD_HOLD] += ts - c->phase_ts;
-			c->phase = 0;
+			c->phase = 3;
 			c->nrel++;
 		} else if (t && !me && !write && t->rd_acq >= 0) {
 			d = t->cum[0] - t->acq_cum[0];
@@ -1905,6 +1909,7 @@ static void bd_event(const char *ev, pid_t tid, long long ts, struct bd_call *c)
 			t->state = bd_state(ev);
 			t->out_ts = ts;
 			t->out_phase = c && t->tid == getpid() ? c->phase : -1;
+			t->out_faulter = n && n->tid != getpid();
 		}
 		if (n && n->state >= 0) {
 			d = ts - n->out_ts;
@@ -1913,13 +1918,15 @@ static void bd_event(const char *ev, pid_t tid, long long ts, struct bd_call *c)
 			    n->out_ts >= c->start - BD_SLOP) {
 				if (n->state < 2)
 					c->v[n->state ? BD_OFF_R : BD_OFF_D] += d;
-				if (n->out_phase)
-					c->v[n->out_phase == 1 ? BD_OFF_WAIT : BD_OFF_HOLD] += d;
+				if (n->state == 1 && n->out_faulter)
+					c->v[BD_OFF_R_F] += d;
+				/* off_pre, off_wait, off_hold, off_post: phases 0-3 */
+				c->v[BD_OFF_PRE + n->out_phase] += d;
 			}
 			n->state = -1;
 		}
 	} else if (!strncmp(ev, "sched_waking:", 13)) {
-		if (!c || field(ev, " pid=") != getpid() || !c->phase)
+		if (!c || field(ev, " pid=") != getpid() || c->phase == 0 || c->phase == 3)
 			return;
 		i = t && !me ? BD_FAULTER : BD_OTHER_TASK;
 		if (c->phase == 1) {
