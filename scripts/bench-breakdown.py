@@ -12,7 +12,8 @@ each is) as the median over the boots of each boot's mean, p50, p90 and
 max over all its calls, and of its mean over its slowest tenth of calls
 (by svc, the call's own duration); then the wakers, the faulters' mmap_lock
 read holds, the vmstat deltas per second and the calls made per second,
-also medians over the boots, with their range. Times in ms, counts as they
+also medians over the boots, with their range; then each boot's means of
+the main components (a boot can settle in a convoy or not). Times in ms, counts as they
 are. A record that is not ok, or whose trace matched fewer lock events than
 calls, is listed and left out.
 
@@ -31,6 +32,7 @@ COMPONENTS = ('lat', 'svc', 'wr_wait', 'wr_hold', 'other', 'off_pre',
               'waker_d', 'waker_r', 'rd_start', 'rd_queued', 'rd_hold',
               'rd_hold_d')
 COUNTS = ('rd_start', 'rd_queued')
+PER_BOOT = ('svc', 'wr_wait', 'wr_hold', 'other', 'off_post', 'off_r_f')
 STATS = (('mean', 0), ('p50', 1), ('p90', 2), ('max', 4))
 VMSTAT = ('vma_lock_abort', 'vma_lock_retry', 'vma_lock_retry_vma',
           'vma_lock_miss', 'pgmajfault')
@@ -156,6 +158,14 @@ def table(name, byk):
                            is not None else None
                            for r, s in zip(rs, secs)])
             for v in VMSTAT))
+        for r in sorted(rs, key=lambda r: r['_boot']):
+            a, s = r['breakdown']['all'], r['params']['duration_s']
+            print(f'    boot {r["_boot"]}: calls/s {r["lat"]["rate"]:.0f}, '
+                  'means (ms) ' + ', '.join(
+                      f'{c} {a[c][0] / 1000:.3g}' for c in PER_BOOT
+                      if c in a) +
+                  f', rd_queued {a["rd_queued"][0]:.1f}/call, '
+                  f'vma_lock_abort {r["vmstat"]["vma_lock_abort"] / s:.0f}/s')
         if any('touch' in r for r in rs):
             print('    touch.wraps ' + ' '.join(
                 str(r['touch']['wraps']) for r in rs) + ' (slice ' +
@@ -188,6 +198,7 @@ def main(argv):
             if key not in groups:
                 groups[key] = {}
                 order.append(key)
+            rec['_boot'] = boot
             groups[key].setdefault(kernel, []).append(rec)
         if not groups:
             print('  no breakdown records')
