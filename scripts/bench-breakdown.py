@@ -29,8 +29,8 @@ STAMP = r'^\s*(?:\[\s*\d+\.\d+\]\s*)?'
 BENCH_RE = re.compile(STAMP + r'#\s*VMA_BENCH\s+(.*?)\s*$')
 COMPONENTS = ('lat', 'svc', 'wr_wait', 'wr_hold', 'other', 'off_pre',
               'off_wait', 'off_hold', 'off_post', 'off_d', 'off_r', 'off_r_f',
-              'waker_d', 'waker_r', 'rd_start', 'rd_queued', 'rd_hold',
-              'rd_hold_d')
+              'wake_run', 'waker_d', 'waker_r', 'rd_start', 'rd_queued',
+              'rd_hold', 'rd_hold_d', 'rd_hold_r')
 COUNTS = ('rd_start', 'rd_queued')
 PER_BOOT = ('svc', 'wr_wait', 'wr_hold', 'other', 'off_post', 'off_r_f')
 STATS = (('mean', 0), ('p50', 1), ('p90', 2), ('max', 4))

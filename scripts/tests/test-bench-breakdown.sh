@@ -16,8 +16,9 @@ scripts/tests/fixtures/breakdown.trace: two writer calls of thread 100
 with faulters 101-103, written by hand so that every component of the
 first call has a known value (the writer waits 255 us for the mmap_lock,
 240 of them off-CPU in D, woken by faulter 101 as it releases a read hold
-of 1250 us of which it slept 1000 us in D; holds it 135 us, 80 of them
-off-CPU, woken by faulter 103 that was preempted for 200 us; faulter 102
+of 1250 us in which it slept 1000 us in D and was preempted 50 us; holds
+it 135 us, 80 of them off-CPU, woken by faulter 103 that was preempted
+for 150 us; 19 us from the writer's two wakeups to running; faulter 102
 queues for the read lock meanwhile), the second a quick call without
 contention but preempted by faulter 101 for 10 us after it released
 the lock, and a lock cycle of the writer before the first call that
@@ -70,7 +71,7 @@ EOF_C
 cc -O1 -o "$tmp/harness" "$tmp/harness.c" -lpthread -lm
 mkdir "$tmp/ok" "$tmp/lost"
 cp "$VMA_RETRY_ROOT/scripts/tests/fixtures/breakdown.trace" "$tmp/ok/trace"
-sed 's|entries-written: 25/25|entries-written: 25/27|' "$tmp/ok/trace" >"$tmp/lost/trace"
+sed 's|entries-written: 27/27|entries-written: 27/29|' "$tmp/ok/trace" >"$tmp/lost/trace"
 touch "$tmp/ok/tracing_on" "$tmp/lost/tracing_on"
 "$tmp/harness" "$tmp/ok" >"$tmp/ok.json"
 "$tmp/harness" "$tmp/lost" >"$tmp/lost.json"
@@ -90,12 +91,13 @@ ok, lost = load(sys.argv[1]), load(sys.argv[2])
 # the first call, by hand (us); the second: 1 us wait, 24 hold, 50 svc
 first = dict(lat=1500, svc=495, wr_wait=255, wr_hold=135, other=105,
              off_pre=0, off_wait=240, off_hold=80, off_post=0, off_d=320,
-             off_r=0, off_r_f=0, waker_d=0,
-             waker_r=200, rd_start=1, rd_queued=1, rd_hold=1250,
-             rd_hold_d=1000)
+             off_r=0, off_r_f=0, wake_run=19, waker_d=0,
+             waker_r=150, rd_start=1, rd_queued=1, rd_hold=1250,
+             rd_hold_d=1000, rd_hold_r=50)
 second = dict(first, lat=50, svc=50, wr_wait=1, wr_hold=24, other=25,
               off_post=10, off_r=10, off_r_f=10,
-              **{k: 0 for k in ('off_wait', 'off_hold', 'off_d', 'waker_d', 'waker_r', 'rd_start',
+              **{k: 0 for k in ('off_wait', 'off_hold', 'off_d', 'wake_run',
+                                'waker_d', 'rd_hold_r', 'waker_r', 'rd_start',
                                 'rd_queued', 'rd_hold', 'rd_hold_d')})
 bad = []
 
@@ -108,7 +110,7 @@ def want(what, got, exp):
 want('ret', ok['ret'], 0)
 for k in ('calls', 'matched'):
     want(k, ok[k], 2)
-want('events', ok['events'], 25)
+want('events', ok['events'], 27)
 want('hold_waker.faulter', ok['hold_waker']['faulter'], 1)
 want('hold_waker.none', ok['hold_waker']['none'], 1)
 want('wait_waker.faulter', ok['wait_waker']['faulter'], 1)

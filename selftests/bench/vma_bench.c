@@ -637,21 +637,24 @@ static void print_lat(FILE *o, double secs)
  *   off_d, off_r        the writer off-CPU in the call by prev_state (D; R
  *              or R+: preempted)
  *   off_r_f    the part of off_r in which a faulter ran in its place
+ *   wake_run   the part of its off-CPU time from its last wakeup to running
+ *              (the rest of a sleep is waiting for whoever wakes it)
  *   waker_d, waker_r    the last task to wake the writer while it held the
  *              lock (the last VMA reader to leave), if a faulter: its
  *              off-CPU time since the call started, D and R
  *   rd_start   the faulters' mmap_lock read start_locking events in the call
  *   rd_queued  those while the writer waited for or held the lock
- *   rd_hold, rd_hold_d  the longest faulter read hold released while the
- *              writer waited (it held the writer up), and its D time
+ *   rd_hold, rd_hold_d, rd_hold_r  the longest faulter read hold released
+ *              while the writer waited (it held the writer up), and its
+ *              holder's off-CPU time in it, D and R
  * A component sums over the call's acquisitions (--op mmap takes the lock
  * twice a call). The events are on the trace's microsecond clock, so an
  * event within BD_SLOP of a call's start or end counts as inside it.
  */
 enum {
 	BD_LAT, BD_SVC, BD_WAIT, BD_HOLD, BD_OTHER, BD_OFF_PRE, BD_OFF_WAIT, BD_OFF_HOLD,
-	BD_OFF_POST, BD_OFF_D, BD_OFF_R, BD_OFF_R_F, BD_WAKER_D, BD_WAKER_R, BD_RD_START, BD_RD_QUEUED, BD_RD_HOLD,
-	BD_RD_HOLD_D, NR_BD
+	BD_OFF_POST, BD_OFF_D, BD_OFF_R, BD_OFF_R_F, BD_WAKE_RUN, BD_WAKER_D, BD_WAKER_R,
+	BD_RD_START, BD_RD_QUEUED, BD_RD_HOLD, BD_RD_HOLD_D, BD_RD_HOLD_R, NR_BD
 };
 
 #define BD_SLOP 1000LL
@@ -1758,7 +1761,8 @@ static void print_launch(FILE *o, const struct lock_count *lc, long long majflt,
 
 static const char *const bd_name[NR_BD] = {
 	"lat", "svc", "wr_wait", "wr_hold", "other", "off_pre", "off_wait", "off_hold",
-	"off_post", "off_d", "off_r", "off_r_f", "waker_d", "waker_r", "rd_start", "rd_queued", "rd_hold", "rd_hold_d",
+	"off_post", "off_d", "off_r", "off_r_f", "wake_run", "waker_d", "waker_r",
+	"rd_start", "rd_queued", "rd_hold", "rd_hold_d", "rd_hold_r",
 };
 
 
@@ -1767,6 +1771,7 @@ struct bd_thread {
 	int state;		/* off-CPU in 0 D, 1 R, 2 other; -1 on CPU */
 	int out_phase;		/* the writer: its phase when it went off-CPU */
 	bool out_faulter;	/* the writer: a faulter ran in its place */
+	long long woken_ts;	/* its last sched_waking while off-CPU, or -1 */
 	long long out_ts, cum[3], snap[3], acq_cum[3];
 	long long rd_acq;	/* its read acquisition's time, or -1 */
 };
@@ -1793,6 +1798,7 @@ static struct bd_thread *bd_thread(pid_t tid, bool add)
 	bd_tab[i].tid = tid;
 	bd_tab[i].state = -1;
 	bd_tab[i].rd_acq = -1;
+	bd_tab[i].woken_ts = -1;
 	return &bd_tab[i];
 }
 
@@ -1899,6 +1905,7 @@ static void bd_event(const char *ev, pid_t tid, long long ts, struct bd_call *c)
 			if (c && c->phase == 1 && ts - t->rd_acq > c->v[BD_RD_HOLD]) {
 				c->v[BD_RD_HOLD] = ts - t->rd_acq;
 				c->v[BD_RD_HOLD_D] = d;
+				c->v[BD_RD_HOLD_R] = t->cum[1] - t->acq_cum[1];
 			}
 			t->rd_acq = -1;
 		}
@@ -1920,13 +1927,19 @@ static void bd_event(const char *ev, pid_t tid, long long ts, struct bd_call *c)
 					c->v[n->state ? BD_OFF_R : BD_OFF_D] += d;
 				if (n->state == 1 && n->out_faulter)
 					c->v[BD_OFF_R_F] += d;
+				if (n->woken_ts >= n->out_ts)
+					c->v[BD_WAKE_RUN] += ts - n->woken_ts;
 				/* off_pre, off_wait, off_hold, off_post: phases 0-3 */
 				c->v[BD_OFF_PRE + n->out_phase] += d;
 			}
 			n->state = -1;
+			n->woken_ts = -1;
 		}
 	} else if (!strncmp(ev, "sched_waking:", 13)) {
-		if (!c || field(ev, " pid=") != getpid() || c->phase == 0 || c->phase == 3)
+		n = bd_thread(field(ev, " pid="), false);
+		if (n && n->state >= 0)
+			n->woken_ts = ts;
+		if (!c || !n || n->tid != getpid() || c->phase == 0 || c->phase == 3)
 			return;
 		i = t && !me ? BD_FAULTER : BD_OTHER_TASK;
 		if (c->phase == 1) {
