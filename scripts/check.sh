@@ -38,7 +38,7 @@ required and optional programs and the regress cases, as run-qemu.sh counts
 them (its --help; a regress case that skipped on both kernels is skipped,
 init's self-check and the "(exit)" lines are not cases), one failure for an
 arch that failed without a failed case, and the lint, judge, input, refuse,
-send, regress-key, benchstats, drift, ci (scripts/tests/test-ci.sh: the CI matrices), bisect and
+send, regress-key, benchstats, breakdown, drift, ci (scripts/tests/test-ci.sh: the CI matrices), bisect and
 bench gates (one case each; a skipped gate is counted as skipped). The
 same cases, in JUnit: out/check.junit.xml; both are made by
 scripts/check-junit.py (its --help), the one place cases are counted.
