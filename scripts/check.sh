@@ -19,7 +19,9 @@ In-Reply-To, into a temporary
 directory), the test of the regression guard's keying
 (scripts/tests/regress-key.sh), the test of the benchmark's statistics and
 report (scripts/tests/test-bench-stats.sh: hand and table values, an A/A
-simulation, the report on synthetic blocks): input alone, then the others
+simulation, the report on synthetic blocks), the test of vma_bench
+--breakdown's trace parser on a hand-made trace
+(scripts/tests/test-bench-breakdown.sh): input alone, then the others
 side by side and beside make apply; then the drift check (patches/ =
 export of the applied branch), the
 bisect check (--skip-bisect, make check SKIP_BISECT=1, skips it: it is then
@@ -36,7 +38,7 @@ required and optional programs and the regress cases, as run-qemu.sh counts
 them (its --help; a regress case that skipped on both kernels is skipped,
 init's self-check and the "(exit)" lines are not cases), one failure for an
 arch that failed without a failed case, and the lint, judge, input, refuse,
-send, regress-key, benchstats, drift, ci (scripts/tests/test-ci.sh: the CI matrices), bisect and
+send, regress-key, benchstats, breakdown, drift, ci (scripts/tests/test-ci.sh: the CI matrices), bisect and
 bench gates (one case each; a skipped gate is counted as skipped). The
 same cases, in JUnit: out/check.junit.xml; both are made by
 scripts/check-junit.py (its --help), the one place cases are counted.
@@ -117,6 +119,7 @@ gate_bg refuse "$VMA_RETRY_ROOT/scripts/tests/test-refuse.sh"
 gate_bg send "$VMA_RETRY_ROOT/scripts/tests/send-check.sh"
 gate_bg regress-key "$VMA_RETRY_ROOT/scripts/tests/regress-key.sh"
 gate_bg benchstats "$VMA_RETRY_ROOT/scripts/tests/test-bench-stats.sh"
+gate_bg breakdown "$VMA_RETRY_ROOT/scripts/tests/test-bench-breakdown.sh"
 apply_rc=0
 stage "apply the series" "$VMA_RETRY_ROOT/scripts/apply-series.sh" || apply_rc=$?
 gates_wait

@@ -103,6 +103,7 @@
 
 #define NULLB_CFS "/sys/kernel/config/nullb"
 #define TRACEFS "/sys/kernel/tracing"
+#define EV_TRIGGER "events/mmap_lock/mmap_lock_start_locking/trigger"
 #define MAX_THREADS 320
 #define HIST_SUB 16
 #define HIST_MAX (64 * HIST_SUB)
@@ -112,6 +113,8 @@ static struct {
 	const char *ext4_image;	/* launch: an empty ext4 image */
 	bool backed;		/* swapin, launch: the disk keeps what is written */
 	bool lock_stacks;	/* launch: the callers of the mmap_lock reads */
+	bool breakdown;		/* writer, samevma: trace where each call's time goes */
+	bool no_dontneed;	/* writer, samevma: faulters touch each page once */
 	int delay_ms, threads, nice, vmas, slice_mb, size_mb, queue_depth;
 	double rate, duration;
 } opt = { .workload = "writer", .op = "mmap", .delay_ms = 2, .threads = 8, .nice = 19,
@@ -369,6 +372,8 @@ struct faulter {
 	unsigned int seed;
 	int err;
 	bool once;		/* mmaplock: every page of the slice once */
+	bool touch;		/* --no-dontneed: each page once, a re-drop at a wrap */
+	long wraps;
 	size_t lag[64];		/* swapin: the pages it read last */
 };
 
@@ -404,11 +409,18 @@ static void *faulter_fn(void *arg)
 
 	m0 = faulter_start(f);
 	for (i = 0; !atomic_load(&stop); i++) {
-		if (f->once) {
-			if (i == f->npages)
-				break;
+		if (f->once && i == f->npages)
+			break;
+		if (f->touch && i && i % f->npages == 0) {
+			/* the slice is all cached: drop it once, walk it again */
+			madvise(dev_map + f->first * psz, f->npages * psz, MADV_DONTNEED);
+			posix_fadvise(dev_fd, f->first * psz, f->npages * psz,
+				      POSIX_FADV_DONTNEED);
+			f->wraps++;
+		}
+		if (f->once || f->touch) {
 			/* a stride walk: every page once, no two neighbours in a row */
-			p = f->first + (i * 7919) % f->npages;
+			p = f->first + (i % f->npages * 7919) % f->npages;
 		} else {
 			p = f->first + rand_r(&f->seed) % f->npages;
 		}
@@ -426,7 +438,7 @@ static void *faulter_fn(void *arg)
 		}
 		(void)*(volatile char *)(dev_map + p * psz);
 		f->ops++;
-		if (f->once)
+		if (f->once || f->touch)
 			continue;
 		madvise(dev_map + p * psz, psz, MADV_DONTNEED);
 		if (opt.delay_ms)
@@ -486,6 +498,7 @@ static int start_faulters(bool once)
 		faulters[i].npages = slice;
 		faulters[i].seed = 1234 + i;
 		faulters[i].once = once;
+		faulters[i].touch = opt.no_dontneed;
 	}
 	return spawn(opt.threads, faulter_fn, faulters, sizeof(*faulters));
 }
@@ -609,6 +622,61 @@ static void print_lat(FILE *o, double secs)
 	nlat = n;
 }
 
+/* ---- breakdown: where each writer call's time goes --------------------- */
+
+/*
+ * --breakdown (writer, samevma): a private trace instance (mono clock, the
+ * clock of now_ns()) with the mmap_lock events and sched_switch and
+ * sched_waking of this process's threads, read after the run. Per writer
+ * call, in ns (rd_start and rd_queued are counts):
+ *   lat, svc   from its due time and from its start, to its end
+ *   wr_wait    the writer's mmap_lock write start_locking to acquire_returned
+ *   wr_hold    acquire_returned to released (mprotect() of the faulted VMA:
+ *              vma_start_write() waiting for that VMA's readers, and the
+ *              split or merge)
+ *   other      svc - wr_wait - wr_hold: the call outside the mmap_lock
+ *   off_pre, off_wait, off_hold, off_post  the writer off-CPU before it
+ *              asks for the lock, while waiting, while holding, after it
+ *              released it
+ *   off_d, off_r        the writer off-CPU in the call by prev_state (D; R
+ *              or R+: preempted)
+ *   off_r_f    the part of off_r in which a faulter ran in its place
+ *   wake_run   the part of its off-CPU time from its last wakeup to running
+ *              (the rest of a sleep is waiting for whoever wakes it)
+ *   waker_d, waker_r    the last task to wake the writer while it held the
+ *              lock (the last VMA reader to leave), if a faulter: its
+ *              off-CPU time since the call started, D and R
+ *   rd_start   the faulters' mmap_lock read start_locking events in the call
+ *   rd_queued  those while the writer waited for or held the lock
+ *   rd_hold, rd_hold_d, rd_hold_r  the longest faulter read hold released
+ *              while the writer waited (it held the writer up), and its
+ *              holder's off-CPU time in it, D and R
+ * A component sums over the call's acquisitions (--op mmap takes the lock
+ * twice a call). The events are on the trace's microsecond clock, so an
+ * event within BD_SLOP of a call's start or end counts as inside it.
+ */
+enum {
+	BD_LAT, BD_SVC, BD_WAIT, BD_HOLD, BD_OTHER, BD_OFF_PRE, BD_OFF_WAIT, BD_OFF_HOLD,
+	BD_OFF_POST, BD_OFF_D, BD_OFF_R, BD_OFF_R_F, BD_WAKE_RUN, BD_WAKER_D, BD_WAKER_R,
+	BD_RD_START, BD_RD_QUEUED, BD_RD_HOLD, BD_RD_HOLD_D, BD_RD_HOLD_R, NR_BD
+};
+
+#define BD_SLOP 1000LL
+#define BD_TIDS 1024		/* a power of two above MAX_THREADS + 1 */
+
+enum { BD_NONE, BD_FAULTER, BD_OTHER_TASK, NR_BD_WAKER };
+
+struct bd_call {
+	long long due, start, end, v[NR_BD];
+	long long phase_ts;
+	int phase;		/* the writer's: 0 before, 1 waiting, 2 holding, 3 after */
+	int nacq, nrel;
+	int waker, wait_waker;	/* the last waker's kind while holding, waiting */
+};
+
+static struct bd_call *bd;
+static size_t nbd;
+
 /* ---- the writers -------------------------------------------------------- */
 
 static char *wr_region;
@@ -661,6 +729,11 @@ static double run_writer(void)
 	svc = calloc(maxlat, sizeof(*svc));
 	if (!lat || !svc)
 		return fail("out of memory for %zu latencies", maxlat);
+	if (opt.breakdown) {
+		bd = calloc(maxlat, sizeof(*bd));
+		if (!bd)
+			return fail("out of memory for %zu calls", maxlat);
+	}
 	t0 = now_ns();
 	end = t0 + (long long)(opt.duration * 1e9);
 	for (i = 0;; i++) {
@@ -679,6 +752,11 @@ static double run_writer(void)
 		ret = writer_op(i);
 		t1 = now_ns();
 		record(t1 - due, t1 - t);
+		if (bd && nbd < maxlat) {
+			bd[nbd].due = due;
+			bd[nbd].start = t;
+			bd[nbd++].end = t1;
+		}
 		if (ret < 0) {
 			fail("%s: %s", opt.op, strerror(errno));
 			return -1;
@@ -774,8 +852,10 @@ static void trace_stop(void)
 
 	if (!trace_inst[0])
 		return;
-	snprintf(path, sizeof(path), "%s/events/mmap_lock/mmap_lock_acquire_returned/enable",
-		 trace_inst);
+	snprintf(path, sizeof(path), "%s/" EV_TRIGGER, trace_inst);
+	if (opt.lock_stacks)
+		write_file(path, "!stacktrace if write == 0");
+	snprintf(path, sizeof(path), "%s/events/enable", trace_inst);
 	write_file(path, "0");
 	rmdir(trace_inst);
 	trace_inst[0] = 0;
@@ -1370,17 +1450,13 @@ static int launch_main(void)
 
 /* ---- launch: mmap_lock acquisitions and waits from the trace ---------- */
 
-#define EV_START "events/mmap_lock/mmap_lock_start_locking/enable"
-#define EV_ACQ "events/mmap_lock/mmap_lock_acquire_returned/enable"
-#define EV_TRIGGER "events/mmap_lock/mmap_lock_start_locking/trigger"
-
 /*
  * A private instance on the mono clock (a lock wait can start on one CPU
- * and end on another) with both events, following this process's threads
- * and every thread or child they create (a child's events are on its own
- * mm, which launch_lock_count() leaves out).
+ * and end on another) with @events (NULL-terminated, "group/name"),
+ * following this process's threads (the faulters, and @extra unless 0)
+ * and every thread or child they create (event-fork).
  */
-static int launch_trace_start(void)
+static int event_trace_start(pid_t extra, const char *const *events, int buffer_kb)
 {
 	char path[192], pids[(MAX_THREADS + 2) * 12];
 	size_t n;
@@ -1394,14 +1470,16 @@ static int launch_trace_start(void)
 		return fail("mkdir %s/instances/vmabench%d: %s", TRACEFS, getpid(),
 			    strerror(errno));
 	}
-	n = snprintf(pids, sizeof(pids), "%d %d", getpid(), L.gc_tid);
+	n = snprintf(pids, sizeof(pids), "%d", getpid());
+	if (extra)
+		n += snprintf(pids + n, sizeof(pids) - n, " %d", extra);
 	for (i = 0; i < opt.threads; i++)
 		n += snprintf(pids + n, sizeof(pids) - n, " %d", faulters[i].tid);
 	snprintf(path, sizeof(path), "%s/trace_clock", trace_inst);
 	if (write_file(path, "mono"))
 		return fail("no mono trace clock");
 	snprintf(path, sizeof(path), "%s/buffer_size_kb", trace_inst);
-	write_file(path, "16384");
+	write_file(path, "%d", buffer_kb);
 	snprintf(path, sizeof(path), "%s/options/event-fork", trace_inst);
 	if (write_file(path, "1"))
 		return fail("no trace option event-fork");
@@ -1415,30 +1493,28 @@ static int launch_trace_start(void)
 		return fail("set_event_pid: %s", strerror(i));
 	}
 	close(fd);
-	snprintf(path, sizeof(path), "%s/" EV_START, trace_inst);
-	if (write_file(path, "1"))
-		return fail("no mmap_lock trace events");
-	snprintf(path, sizeof(path), "%s/" EV_ACQ, trace_inst);
-	if (write_file(path, "1"))
-		return fail("no mmap_lock trace events");
+	for (; *events; events++) {
+		snprintf(path, sizeof(path), "%s/events/%s/enable", trace_inst, *events);
+		if (write_file(path, "1"))
+			return fail("no trace event %s", *events);
+	}
+	return 0;
+}
+
+static int launch_trace_start(void)
+{
+	static const char *const events[] = {
+		"mmap_lock/mmap_lock_start_locking", "mmap_lock/mmap_lock_acquire_returned",
+		NULL
+	};
+	char path[192];
+
+	if (event_trace_start(L.gc_tid, events, 16384))
+		return -1;
 	snprintf(path, sizeof(path), "%s/" EV_TRIGGER, trace_inst);
 	if (opt.lock_stacks && write_file(path, "stacktrace if write == 0"))
 		return fail("no stacktrace trigger on mmap_lock_start_locking");
 	return 0;
-}
-
-static void launch_trace_stop(void)
-{
-	char path[192];
-
-	if (!trace_inst[0])
-		return;
-	snprintf(path, sizeof(path), "%s/" EV_START, trace_inst);
-	write_file(path, "0");
-	snprintf(path, sizeof(path), "%s/" EV_TRIGGER, trace_inst);
-	if (opt.lock_stacks)
-		write_file(path, "!stacktrace if write == 0");
-	trace_stop();
 }
 
 /* The thread id of a trace line: "comm-tid [cpu] ..." or "comm-tid (tgid) [cpu]". */
@@ -1741,7 +1817,7 @@ static int run_launch(struct lock_count *lc, long long *majflt, long long *touch
 	if (!ret && lc->wr < (long)(L.mmap.n - L.mmap.censored))
 		ret = fail("the trace has %ld write acquisitions, fewer than the %zu mmap() calls",
 			   lc->wr, L.mmap.n - L.mmap.censored);
-	launch_trace_stop();
+	trace_stop();
 	launch_cleanup();
 	*majflt = mj;
 	*touches = vs_ops;
@@ -1800,6 +1876,328 @@ static void print_launch(FILE *o, const struct lock_count *lc, long long majflt,
 	fputc('}', o);
 }
 
+/* ---- breakdown: the trace ------------------------------------------------ */
+
+static const char *const bd_name[NR_BD] = {
+	"lat", "svc", "wr_wait", "wr_hold", "other", "off_pre", "off_wait", "off_hold",
+	"off_post", "off_d", "off_r", "off_r_f", "wake_run", "waker_d", "waker_r",
+	"rd_start", "rd_queued", "rd_hold", "rd_hold_d", "rd_hold_r",
+};
+
+
+struct bd_thread {
+	pid_t tid;
+	int state;		/* off-CPU in 0 D, 1 R, 2 other; -1 on CPU */
+	int out_phase;		/* the writer: its phase when it went off-CPU */
+	bool out_faulter;	/* the writer: a faulter ran in its place */
+	long long woken_ts;	/* its last sched_waking while off-CPU, or -1 */
+	long long out_ts, cum[3], snap[3], acq_cum[3];
+	long long rd_acq;	/* its read acquisition's time, or -1 */
+};
+
+static struct bd_thread bd_tab[BD_TIDS];
+
+static struct bd_summary {
+	long events, lost, matched;
+	long kinds[NR_BD_WAKER], wait_kinds[NR_BD_WAKER];
+	long rd_acq, rd_holds, rd_holds_d;	/* faulters' read acquisitions */
+	long long rd_hold_sum, rd_hold_d_sum;
+} bs;
+
+static struct bd_thread *bd_thread(pid_t tid, bool add)
+{
+	unsigned int i = (unsigned int)tid & (BD_TIDS - 1);
+
+	while (bd_tab[i].tid && bd_tab[i].tid != tid)
+		i = (i + 1) & (BD_TIDS - 1);
+	if (bd_tab[i].tid)
+		return &bd_tab[i];
+	if (!add)
+		return NULL;
+	bd_tab[i].tid = tid;
+	bd_tab[i].state = -1;
+	bd_tab[i].rd_acq = -1;
+	bd_tab[i].woken_ts = -1;
+	return &bd_tab[i];
+}
+
+static int bd_trace_start(void)
+{
+	static const char *const events[] = {
+		"mmap_lock/mmap_lock_start_locking", "mmap_lock/mmap_lock_acquire_returned",
+		"mmap_lock/mmap_lock_released", "sched/sched_switch", "sched/sched_waking",
+		NULL
+	};
+	int i;
+
+	bd_thread(getpid(), true);
+	for (i = 0; i < opt.threads; i++)
+		bd_thread(faulters[i].tid, true);
+	return event_trace_start(0, events, 32768);
+}
+
+/* The time (ns) of the trace timestamp "seconds.fraction" that ends at @e. */
+static long long trace_ts(const char *line, const char *e)
+{
+	const char *p = e;
+	long long sec, frac = 0, scale = 1000000000LL;
+	char *q;
+
+	while (p > line && ((p[-1] >= '0' && p[-1] <= '9') || p[-1] == '.'))
+		p--;
+	sec = strtoll(p, &q, 10);
+	if (*q == '.')
+		for (q++; q < e && *q >= '0' && *q <= '9'; q++, scale /= 10)
+			frac = frac * 10 + (*q - '0');
+	return sec * 1000000000LL + frac * scale;
+}
+
+static long field(const char *s, const char *name)
+{
+	const char *p = strstr(s, name);
+
+	return p ? strtol(p + strlen(name), NULL, 10) : -1;
+}
+
+static int bd_state(const char *ev)
+{
+	const char *p = strstr(ev, "prev_state=");
+
+	if (!p)
+		return 2;
+	p += 11;
+	return *p == 'D' ? 0 : *p == 'R' ? 1 : 2;
+}
+
+/* The thread's off-CPU time by state until @at, into @v. */
+static void bd_off_at(const struct bd_thread *t, long long at, long long *v)
+{
+	memcpy(v, t->cum, sizeof(t->cum));
+	if (t->state >= 0 && at > t->out_ts)
+		v[t->state] += at - t->out_ts;
+}
+
+static void bd_event(const char *ev, pid_t tid, long long ts, struct bd_call *c)
+{
+	struct bd_thread *t = bd_thread(tid, false), *n;
+	bool me = tid == getpid(), write = strstr(ev, "write=true");
+	long long d;
+	int i;
+
+	if (!strncmp(ev, "mmap_lock_start_locking:", 24)) {
+		if (me && write && c && (c->phase == 0 || c->phase == 3)) {
+			c->phase = 1;
+			c->phase_ts = ts;
+		} else if (t && !me && !write && c) {
+			c->v[BD_RD_START]++;
+			if (c->phase == 1 || c->phase == 2)
+				c->v[BD_RD_QUEUED]++;
+		}
+	} else if (!strncmp(ev, "mmap_lock_acquire_returned:", 27)) {
+		if (strstr(ev, "success=false")) {
+			if (me && c && c->phase == 1)
+				c->phase = c->nacq ? 3 : 0;
+		} else if (me && write && c && c->phase == 1) {
+			c->v[BD_WAIT] += ts - c->phase_ts;
+			c->phase = 2;
+			c->phase_ts = ts;
+			c->nacq++;
+		} else if (t && !me && !write) {
+			bs.rd_acq++;
+			t->rd_acq = ts;
+			memcpy(t->acq_cum, t->cum, sizeof(t->cum));
+		}
+	} else if (!strncmp(ev, "mmap_lock_released:", 19)) {
+		/* a downgraded write lock is released as a read lock */
+		if (me && c && c->phase == 2) {
+			c->v[BD_HOLD] += ts - c->phase_ts;
+			c->phase = 3;
+			c->nrel++;
+		} else if (t && !me && !write && t->rd_acq >= 0) {
+			d = t->cum[0] - t->acq_cum[0];
+			bs.rd_holds++;
+			bs.rd_hold_sum += ts - t->rd_acq;
+			if (d > 0) {
+				bs.rd_holds_d++;
+				bs.rd_hold_d_sum += d;
+			}
+			if (c && c->phase == 1 && ts - t->rd_acq > c->v[BD_RD_HOLD]) {
+				c->v[BD_RD_HOLD] = ts - t->rd_acq;
+				c->v[BD_RD_HOLD_D] = d;
+				c->v[BD_RD_HOLD_R] = t->cum[1] - t->acq_cum[1];
+			}
+			t->rd_acq = -1;
+		}
+	} else if (!strncmp(ev, "sched_switch:", 13)) {
+		t = bd_thread(field(ev, " prev_pid="), false);
+		n = bd_thread(field(ev, " next_pid="), false);
+		if (t) {
+			t->state = bd_state(ev);
+			t->out_ts = ts;
+			t->out_phase = c && t->tid == getpid() ? c->phase : -1;
+			t->out_faulter = n && n->tid != getpid();
+		}
+		if (n && n->state >= 0) {
+			d = ts - n->out_ts;
+			n->cum[n->state] += d;
+			if (c && n->tid == getpid() && n->out_phase >= 0 &&
+			    n->out_ts >= c->start - BD_SLOP) {
+				if (n->state < 2)
+					c->v[n->state ? BD_OFF_R : BD_OFF_D] += d;
+				if (n->state == 1 && n->out_faulter)
+					c->v[BD_OFF_R_F] += d;
+				if (n->woken_ts >= n->out_ts)
+					c->v[BD_WAKE_RUN] += ts - n->woken_ts;
+				/* off_pre, off_wait, off_hold, off_post: phases 0-3 */
+				c->v[BD_OFF_PRE + n->out_phase] += d;
+			}
+			n->state = -1;
+			n->woken_ts = -1;
+		}
+	} else if (!strncmp(ev, "sched_waking:", 13)) {
+		n = bd_thread(field(ev, " pid="), false);
+		if (n && n->state >= 0)
+			n->woken_ts = ts;
+		if (!c || !n || n->tid != getpid() || c->phase == 0 || c->phase == 3)
+			return;
+		i = t && !me ? BD_FAULTER : BD_OTHER_TASK;
+		if (c->phase == 1) {
+			c->wait_waker = i;
+			return;
+		}
+		c->waker = i;
+		c->v[BD_WAKER_D] = 0;
+		c->v[BD_WAKER_R] = 0;
+		if (i == BD_FAULTER) {
+			c->v[BD_WAKER_D] = t->cum[0] - t->snap[0];
+			c->v[BD_WAKER_R] = t->cum[1] - t->snap[1];
+		}
+	}
+}
+
+/*
+ * Reads the trace (events in time order) into bd[] and bs. 0, or -1 with
+ * the error set.
+ */
+static int bd_parse(void)
+{
+	char path[192], line[512];
+	size_t ci = 0, i;
+	bool open = false;
+	long in, written;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/tracing_on", trace_inst);
+	write_file(path, "0");
+	snprintf(path, sizeof(path), "%s/trace", trace_inst);
+	f = fopen(path, "re");
+	if (!f)
+		return fail("cannot read the trace: %s", strerror(errno));
+	while (fgets(line, sizeof(line), f)) {
+		const char *p, *colon;
+		long long ts;
+		pid_t tid;
+
+		if (line[0] == '#') {
+			p = strstr(line, "entries-in-buffer/entries-written:");
+			if (p && sscanf(p, "entries-in-buffer/entries-written: %ld/%ld", &in,
+					&written) == 2)
+				bs.lost = written - in;
+			continue;
+		}
+		tid = trace_line_tid(line);
+		p = strchr(line, ']');
+		colon = p ? strstr(p, ": ") : NULL;
+		if (tid < 0 || !colon)
+			continue;
+		ts = trace_ts(line, colon);
+		bs.events++;
+		while (ci < nbd && ts > bd[ci].end + BD_SLOP) {
+			ci++;
+			open = false;
+		}
+		if (ci < nbd && !open && ts >= bd[ci].start - BD_SLOP) {
+			for (i = 0; i < BD_TIDS; i++)
+				if (bd_tab[i].tid)
+					bd_off_at(&bd_tab[i], bd[ci].start, bd_tab[i].snap);
+			open = true;
+		}
+		bd_event(colon + 2, tid, ts, open ? &bd[ci] : NULL);
+	}
+	fclose(f);
+	for (i = 0; i < nbd; i++) {
+		struct bd_call *c = &bd[i];
+
+		c->v[BD_LAT] = c->end - c->due;
+		c->v[BD_SVC] = c->end - c->start;
+		c->v[BD_OTHER] = c->v[BD_SVC] - c->v[BD_WAIT] - c->v[BD_HOLD];
+		bs.matched += c->nacq && c->nacq == c->nrel;
+		bs.kinds[c->waker]++;
+		bs.wait_kinds[c->wait_waker]++;
+	}
+	if (bs.lost)
+		return fail("the trace lost %ld events", bs.lost);
+	return 0;
+}
+
+static int cmp_svc_desc(const void *a, const void *b)
+{
+	const struct bd_call *x = a, *y = b;
+
+	return (y->v[BD_SVC] > x->v[BD_SVC]) - (y->v[BD_SVC] < x->v[BD_SVC]);
+}
+
+/* "name":[mean,p50,p90,p99,max] of each component over the first @n calls */
+static void bd_print_set(FILE *o, const char *name, size_t n)
+{
+	long long *v = malloc((n ? n : 1) * sizeof(*v));
+	size_t i, k, q;
+	const double qs[] = { 0.5, 0.9, 0.99 };
+	double sum, div;
+
+	fprintf(o, ",\"%s\":{\"n\":%zu", name, n);
+	for (k = 0; v && n && k < NR_BD; k++) {
+		div = k == BD_RD_START || k == BD_RD_QUEUED ? 1 : 1000;
+		for (i = 0, sum = 0; i < n; i++) {
+			v[i] = bd[i].v[k];
+			sum += v[i];
+		}
+		qsort(v, n, sizeof(*v), cmp_ll);
+		fprintf(o, ",\"%s\":[%.1f", bd_name[k], sum / n / div);
+		for (q = 0; q < ARRAY_SIZE(qs); q++) {
+			i = (size_t)ceil(qs[q] * n) - 1;
+			fprintf(o, ",%.1f", v[i < n ? i : n - 1] / div);
+		}
+		fprintf(o, ",%.1f]", v[n - 1] / div);
+	}
+	fprintf(o, "}");
+	free(v);
+}
+
+static void bd_print(FILE *o)
+{
+	static const char *const kind[NR_BD_WAKER] = { "none", "faulter", "other" };
+	size_t i;
+
+	fprintf(o, ",\"breakdown\":{\"units\":\"us; rd_start, rd_queued: counts; "
+		"[mean,p50,p90,p99,max]\",\"calls\":%zu,\"matched\":%ld,\"events\":%ld,"
+		"\"lost\":%ld", nbd, bs.matched, bs.events, bs.lost);
+	fprintf(o, ",\"hold_waker\":{");
+	for (i = 0; i < NR_BD_WAKER; i++)
+		fprintf(o, "%s\"%s\":%ld", i ? "," : "", kind[i], bs.kinds[i]);
+	fprintf(o, "},\"wait_waker\":{");
+	for (i = 0; i < NR_BD_WAKER; i++)
+		fprintf(o, "%s\"%s\":%ld", i ? "," : "", kind[i], bs.wait_kinds[i]);
+	fprintf(o, "},\"rd\":{\"acq\":%ld,\"holds\":%ld,\"hold_mean_us\":%.1f,"
+		"\"holds_d\":%ld,\"d_mean_us\":%.1f}", bs.rd_acq, bs.rd_holds,
+		bs.rd_holds ? bs.rd_hold_sum / 1e3 / bs.rd_holds : 0, bs.rd_holds_d,
+		bs.rd_holds_d ? bs.rd_hold_d_sum / 1e3 / bs.rd_holds_d : 0);
+	bd_print_set(o, "all", nbd);
+	qsort(bd, nbd, sizeof(*bd), cmp_svc_desc);
+	bd_print_set(o, "slow", nbd ? (nbd + 9) / 10 : 0);
+	fprintf(o, "}");
+}
+
 /* ---- main --------------------------------------------------------------- */
 
 static void usage(FILE *o)
@@ -1821,7 +2219,12 @@ static void usage(FILE *o)
 		"  --queue-depth Q      the device's hw_queue_depth (launch; default 64)\n"
 		"  --ext4-image FILE    an empty ext4 image for the device (launch)\n"
 		"  --lock-stacks        launch: a kernel stack trace of every mmap_lock read,\n"
-		"                       its acquisitions and waits by caller (slows them)\n");
+		"                       its acquisitions and waits by caller (slows them)\n"
+		"  --breakdown          trace where each call's time goes (writer, samevma)\n"
+		"  --no-dontneed        faulters touch each page of their slice once, no\n"
+		"                       MADV_DONTNEED (writer, samevma; size the device with\n"
+		"                       --size-mb so that the run never wraps: the record's\n"
+		"                       touch.wraps counts the slices dropped and walked again)\n");
 }
 
 int main(int argc, char **argv)
@@ -1831,6 +2234,7 @@ int main(int argc, char **argv)
 		{ "nice", 1, 0, 'n' }, { "rate", 1, 0, 'r' }, { "duration", 1, 0, 's' },
 		{ "vmas", 1, 0, 'k' }, { "slice-mb", 1, 0, 'm' }, { "size-mb", 1, 0, 'z' },
 		{ "queue-depth", 1, 0, 'q' }, { "ext4-image", 1, 0, 'e' },
+		{ "breakdown", 0, 0, 'b' }, { "no-dontneed", 0, 0, 'u' },
 		{ "lock-stacks", 0, 0, 'S' }, { "help", 0, 0, 'h' }, { 0 }
 	};
 	long long vs0[NR_VS] = { 0 }, vs1[NR_VS] = { 0 }, ops = 0;
@@ -1877,6 +2281,12 @@ int main(int argc, char **argv)
 			break;
 		case 'e':
 			opt.ext4_image = optarg;
+			break;
+		case 'b':
+			opt.breakdown = true;
+			break;
+		case 'u':
+			opt.no_dontneed = true;
 			break;
 		case 'S':
 			opt.lock_stacks = true;
@@ -1925,6 +2335,19 @@ int main(int argc, char **argv)
 	    strcmp(opt.workload, "fork") && strcmp(opt.workload, "mmaplock") &&
 	    strcmp(opt.workload, "memcg") && !swapin && !pagefault && !launch) {
 		fprintf(stderr, "vma_bench: unknown workload '%s'\n", opt.workload);
+		return 2;
+	}
+	if ((opt.breakdown || opt.no_dontneed) &&
+	    (strcmp(opt.workload, "writer") && strcmp(opt.workload, "samevma"))) {
+		fprintf(stderr, "vma_bench: --breakdown and --no-dontneed are for writer and samevma\n");
+		return 2;
+	}
+	if (opt.breakdown && opt.rate <= 0) {
+		fprintf(stderr, "vma_bench: --breakdown needs a writer (--rate > 0)\n");
+		return 2;
+	}
+	if (opt.no_dontneed && !opt.delay_ms) {
+		fprintf(stderr, "vma_bench: --no-dontneed needs --delay-ms > 0\n");
 		return 2;
 	}
 	if (pagefault)
@@ -2022,6 +2445,8 @@ int main(int argc, char **argv)
 		ret = start_faulters(once);
 		if (!ret && once)
 			ret = trace_start();
+		if (!ret && opt.breakdown)
+			ret = bd_trace_start();
 		if (!ret)
 			ret = vmstat(vs0);
 		if (!ret) {
@@ -2049,6 +2474,8 @@ int main(int argc, char **argv)
 			secs = (now_ns() - t0) / 1e9;
 			vmstat(vs1);
 			has_faults = opt.threads > 0;
+			if (!ret && opt.breakdown)
+				ret = bd_parse();
 			if (once) {
 				acq = trace_count(&lost);
 				if (!ret && acq < 0)
@@ -2069,6 +2496,11 @@ int main(int argc, char **argv)
 		opt.rate, opt.duration, opt.vmas);
 	if (launch)
 		fprintf(o, ",\"size_mb\":%d,\"queue_depth\":%d", opt.size_mb, opt.queue_depth);
+	/* only when given: the records of earlier runs are the same configurations */
+	if (opt.breakdown)
+		fprintf(o, ",\"breakdown\":1");
+	if (opt.no_dontneed)
+		fprintf(o, ",\"no_dontneed\":1,\"size_mb\":%d", opt.size_mb);
 	fprintf(o, "},\"clock\":{\"source\":\"%s\",\"res_ns\":%ld}", clocksource,
 		clock_res_ns);
 	if (launch)
@@ -2087,6 +2519,16 @@ int main(int argc, char **argv)
 		fprintf(o, ",\"swapin\":{\"swapins\":%ld,\"swapins_per_s\":%.1f,"
 			"\"min_thread_reads\":%lld}", majflt,
 			secs > 0 ? majflt / secs : 0, min_ops);
+	if (opt.no_dontneed) {
+		long wraps = 0;
+
+		for (c = 0; c < opt.threads; c++)
+			wraps += faulters[c].wraps;
+		fprintf(o, ",\"touch\":{\"wraps\":%ld,\"slice_pages\":%zu}", wraps,
+			opt.threads ? faulters[0].npages : 0);
+	}
+	if (opt.breakdown)
+		bd_print(o);
 	if (acq >= 0)
 		fprintf(o, ",\"mmap_lock\":{\"acquisitions\":%ld,\"per_major\":%.4f}", acq,
 			majflt ? (double)acq / majflt : 0);
