@@ -55,7 +55,7 @@
  *             main thread (nice -20) calls mmap(), mprotect() and
  *             pthread_create() with a stack of its own (mmap() and a guard
  *             page's mprotect()) at --rate each and fork() at
- *             LAUNCH_FORK_RATE, and a GC thread mprotect()s half of a heap
+ *             --fork-rate (default 2/s; 0: none), and a GC thread mprotect()s half of a heap
  *             VMA at LAUNCH_GC_RATE, until the last faulter is done (the
  *             makespan; --duration caps it). Each call's latency from its
  *             due time (fork's own duration too), and the mmap_lock read
@@ -113,12 +113,13 @@ static struct {
 	const char *ext4_image;	/* launch: an empty ext4 image */
 	bool backed;		/* swapin, launch: the disk keeps what is written */
 	bool lock_stacks;	/* launch: the callers of the mmap_lock reads */
+	double fork_rate;	/* launch: the main thread's forks/s */
 	bool breakdown;		/* writer, samevma: trace where each call's time goes */
 	bool no_dontneed;	/* writer, samevma: faulters touch each page once */
 	int delay_ms, threads, nice, vmas, slice_mb, size_mb, queue_depth;
 	double rate, duration;
 } opt = { .workload = "writer", .op = "mmap", .delay_ms = 2, .threads = 8, .nice = 19,
-	  .rate = 1000, .duration = 3, .slice_mb = 1, .size_mb = 64 };
+	  .rate = 1000, .duration = 3, .slice_mb = 1, .size_mb = 64, .fork_rate = 2 };
 
 static size_t psz;
 static char errbuf[512];
@@ -1055,7 +1056,6 @@ static void *pagefault_fn(void *arg)
 #define LAUNCH_REGION (64 * 1024)	/* the main thread's mmap() */
 #define LAUNCH_RING 32		/* its regions mapped at once */
 #define LAUNCH_STACK (256 * 1024)	/* a new thread's stack */
-#define LAUNCH_FORK_RATE 2.0	/* the main thread's forks/s */
 #define LAUNCH_GC_RATE 100.0	/* the GC thread's mprotect() calls/s */
 #define LAUNCH_HEAP (4 << 20)	/* the heap VMA that it mprotect()s */
 #define LAUNCH_TIDS 8192	/* threads the trace can tell apart */
@@ -1076,6 +1076,8 @@ struct stream {
 
 static long long stream_due(const struct stream *s)
 {
+	if (s->rate <= 0)
+		return LLONG_MAX;	/* a stream that is off: never due */
 	return s->t0 + (long long)(s->next * 1e9 / s->rate);
 }
 
@@ -1348,7 +1350,7 @@ static int launch_start_threads(void)
  * the last one, pthread_create() with its own stack (mmap() and a guard
  * page's mprotect(), timed with the call; the thread before is joined and
  * its stack unmapped after it, untimed), each at --rate, and fork() at
- * LAUNCH_FORK_RATE (the child _exits at once; reaped before the next).
+ * --fork-rate (the child _exits at once; reaped before the next).
  */
 static int launch_main(void)
 {
@@ -1789,7 +1791,7 @@ static int run_launch(struct lock_count *lc, long long *majflt, long long *touch
 		if (stream_init(&L.mmap, "mmap", opt.rate, L.t0) ||
 		    stream_init(&L.mprotect, "mprotect", opt.rate, L.t0) ||
 		    stream_init(&L.thread, "pthread_create", opt.rate, L.t0) ||
-		    stream_init(&L.fork, "fork", LAUNCH_FORK_RATE, L.t0) ||
+		    stream_init(&L.fork, "fork", opt.fork_rate, L.t0) ||
 		    stream_init(&L.gc, "gc_mprotect", LAUNCH_GC_RATE, L.t0))
 			ret = -1;
 	}
@@ -1843,7 +1845,7 @@ static void print_launch(FILE *o, const struct lock_count *lc, long long majflt,
 		"\"fork_rate_offered\":%g,\"gc_rate_offered\":%g,\"censored\":%zu}",
 		last > L.t0 ? (last - L.t0) / 1e6 : 0, med > L.t0 ? (med - L.t0) / 1e6 : 0,
 		L.vmas, opt.size_mb, L.read_ahead_kb, touches, majflt, L.threads_made,
-		L.forks, opt.rate, LAUNCH_FORK_RATE, LAUNCH_GC_RATE,
+		L.forks, opt.rate, opt.fork_rate, LAUNCH_GC_RATE,
 		L.mmap.censored + L.mprotect.censored + L.thread.censored + L.fork.censored +
 		L.gc.censored);
 	if (!L.mmap.name)
@@ -2220,6 +2222,7 @@ static void usage(FILE *o)
 		"  --ext4-image FILE    an empty ext4 image for the device (launch)\n"
 		"  --lock-stacks        launch: a kernel stack trace of every mmap_lock read,\n"
 		"                       its acquisitions and waits by caller (slows them)\n"
+		"  --fork-rate F        launch: the main thread's forks/s (default 2; 0: none)\n"
 		"  --breakdown          trace where each call's time goes (writer, samevma)\n"
 		"  --no-dontneed        faulters touch each page of their slice once, no\n"
 		"                       MADV_DONTNEED (writer, samevma; size the device with\n"
@@ -2235,7 +2238,8 @@ int main(int argc, char **argv)
 		{ "vmas", 1, 0, 'k' }, { "slice-mb", 1, 0, 'm' }, { "size-mb", 1, 0, 'z' },
 		{ "queue-depth", 1, 0, 'q' }, { "ext4-image", 1, 0, 'e' },
 		{ "breakdown", 0, 0, 'b' }, { "no-dontneed", 0, 0, 'u' },
-		{ "lock-stacks", 0, 0, 'S' }, { "help", 0, 0, 'h' }, { 0 }
+		{ "lock-stacks", 0, 0, 'S' }, { "fork-rate", 1, 0, 'F' },
+		{ "help", 0, 0, 'h' }, { 0 }
 	};
 	long long vs0[NR_VS] = { 0 }, vs1[NR_VS] = { 0 }, ops = 0;
 	long majflt = 0, acq = -1, lost = 0, min_rounds = -1, rounds = 0;
@@ -2291,6 +2295,9 @@ int main(int argc, char **argv)
 		case 'S':
 			opt.lock_stacks = true;
 			break;
+		case 'F':
+			opt.fork_rate = atof(optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -2300,7 +2307,8 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1 || opt.threads < 0 || opt.threads > MAX_THREADS ||
-	    opt.rate < 0 || opt.duration <= 0 || opt.delay_ms < 0 || opt.queue_depth < 0) {
+	    opt.rate < 0 || opt.duration <= 0 || opt.delay_ms < 0 || opt.queue_depth < 0 ||
+	    opt.fork_rate < 0) {
 		usage(stderr);
 		return 2;
 	}
@@ -2499,6 +2507,10 @@ int main(int argc, char **argv)
 	/* only when given: the records of earlier runs are the same configurations */
 	if (opt.breakdown)
 		fprintf(o, ",\"breakdown\":1");
+	if (launch && opt.fork_rate != 2)
+		fprintf(o, ",\"fork_rate\":%g", opt.fork_rate);
+	if (opt.lock_stacks)
+		fprintf(o, ",\"lock_stacks\":1");
 	if (opt.no_dontneed)
 		fprintf(o, ",\"no_dontneed\":1,\"size_mb\":%d", opt.size_mb);
 	fprintf(o, "},\"clock\":{\"source\":\"%s\",\"res_ns\":%ld}", clocksource,
