@@ -1201,6 +1201,15 @@ def survival(hist):
     return up, surv
 
 
+def save_figure(fig, path, title, dpi):
+    import matplotlib.pyplot as plt
+
+    fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    fig.savefig(path, dpi=dpi)
+    plt.close(fig)
+
+
 def draw_survival(ax, hists, d, title):
     """P(latency > x) of each kernel's histograms (hists: kernel -> list,
     one per boot) on log-log axes: pooled thick, each boot thin."""
@@ -1257,20 +1266,14 @@ def plot_launch(path, configs, groups):
         ax.set_visible(True)
         draw_survival(ax, hists, c['params'].get('delay_ms'),
                       f'{sec}: {label(c["params"], keys)}')
-    fig.suptitle(f'{spec["title"]}\nfork_svc from each call\'s start; '
-                 'pooled (thick), each boot (thin)', fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=80)
-    plt.close(fig)
-    return None
+    return save_figure(fig, path, f'{spec["title"]}\nfork_svc from each '
+                       "call's start; pooled (thick), each boot (thin)", 80)
 
 
 def plot_ecdf(path, spec, configs, groups):
     """The per-call latency distribution of each configuration of a table,
     as P(latency > x) on log-log axes (the complementary ECDF, so that the
     tail is readable): pooled over the boots thick, each boot thin."""
-    import matplotlib.pyplot as plt
-
     cfgs, keys = table_configs(spec, configs)
     hkey = 'hist' if spec['hist'] == 'lat' else 'svc_hist'
     cfgs = [c for c in cfgs if any(
@@ -1289,12 +1292,8 @@ def plot_ecdf(path, spec, configs, groups):
         for r in rs}
     kind = ('from the due time' if spec['hist'] == 'lat' and
             froms == {'due'} else "from each call's start")
-    fig.suptitle(f'{spec["title"]}\nlatency {kind}; pooled (thick), each '
-                 'boot (thin)', fontsize=9)
-    fig.tight_layout()
-    fig.savefig(path, dpi=90)
-    plt.close(fig)
-    return None
+    return save_figure(fig, path, f'{spec["title"]}\nlatency {kind}; pooled '
+                       '(thick), each boot (thin)', 90)
 
 
 def write_plots(out, configs, kernels, groups):

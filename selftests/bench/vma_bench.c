@@ -816,18 +816,26 @@ static int trace_start(void)
 	return 0;
 }
 
-/* Acquisitions that succeeded, and the events the buffer lost (-1: error). */
-static long trace_count(long *lost)
+/* Our instance's trace, its recording stopped (NULL: errno says why). */
+static FILE *trace_open(void)
 {
-	char path[192], line[512];
-	long n = 0;
-	FILE *f;
+	char path[192];
 
 	snprintf(path, sizeof(path), "%s/tracing_on", trace_inst);
 	write_file(path, "0");
-	*lost = 0;
 	snprintf(path, sizeof(path), "%s/trace", trace_inst);
-	f = fopen(path, "re");
+	return fopen(path, "re");
+}
+
+/* Acquisitions that succeeded, and the events the buffer lost (-1: error). */
+static long trace_count(long *lost)
+{
+	char line[512];
+	long n = 0;
+	FILE *f;
+
+	*lost = 0;
+	f = trace_open();
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {
@@ -1626,19 +1634,16 @@ static int launch_lock_count(struct lock_count *lc)
 		bool rd;	/* that start is a read's */
 		int caller;	/* --lock-stacks: its lc->caller[], or -1 */
 	} tab[LAUNCH_TIDS];
-	char path[192], line[512], mm[40] = "", sig[160] = "";
+	char line[512], mm[40] = "", sig[160] = "";
 	pid_t tid, me = getpid();
 	long lost = 0, in, written;
 	int pass, i, used = 0, stack = -1, frames = 0;
 	size_t n;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/tracing_on", trace_inst);
-	write_file(path, "0");
-	snprintf(path, sizeof(path), "%s/trace", trace_inst);
 	memset(lc, 0, sizeof(*lc));
 	for (pass = 0; pass < 2; pass++) {
-		f = fopen(path, "re");
+		f = trace_open();
 		if (!f)
 			return fail("cannot read the trace: %s", strerror(errno));
 		while (fgets(line, sizeof(line), f)) {
@@ -2083,16 +2088,13 @@ static void bd_event(const char *ev, pid_t tid, long long ts, struct bd_call *c)
  */
 static int bd_parse(void)
 {
-	char path[192], line[512];
+	char line[512];
 	size_t ci = 0, i;
 	bool open = false;
 	long in, written;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/tracing_on", trace_inst);
-	write_file(path, "0");
-	snprintf(path, sizeof(path), "%s/trace", trace_inst);
-	f = fopen(path, "re");
+	f = trace_open();
 	if (!f)
 		return fail("cannot read the trace: %s", strerror(errno));
 	while (fgets(line, sizeof(line), f)) {
