@@ -210,7 +210,8 @@ def synthetic_run(d, blocks, effect, seed=7):
     block effect and boot effect; the series' latencies effect times the
     base's and its faults/s 1/effect times."""
     rng = random.Random(seed)
-    lines = open(FIXTURE, encoding='utf-8').read().split('\n')
+    with open(FIXTURE, encoding='utf-8') as f:
+        lines = f.read().split('\n')
     man = [f'# block order seed: {seed}']
     for b in range(1, blocks + 1):
         blockf = math.exp(rng.gauss(0, .2))
