@@ -1559,6 +1559,22 @@ static pid_t trace_line_tid(const char *line)
 	return strtol(s, NULL, 10);
 }
 
+/* The time (ns) of the trace timestamp "seconds.fraction" that ends at @e. */
+static long long trace_ts(const char *line, const char *e)
+{
+	const char *p = e;
+	long long sec, frac = 0, scale = 1000000000LL;
+	char *q;
+
+	while (p > line && ((p[-1] >= '0' && p[-1] <= '9') || p[-1] == '.'))
+		p--;
+	sec = strtoll(p, &q, 10);
+	if (*q == '.')
+		for (q++; q < e && *q >= '0' && *q <= '9'; q++, scale /= 10)
+			frac = frac * 10 + (*q - '0');
+	return sec * 1000000000LL + frac * scale;
+}
+
 #define LOCK_CALLERS 48
 #define LOCK_FRAMES 4	/* of a read's stack, in its signature */
 
@@ -1567,7 +1583,6 @@ struct lock_count {
 	long failed;		/* trylocks that failed, killable locks killed */
 	long unpaired;		/* acquisitions without a start (a downgrade) */
 	long long rd_wait, wr_wait, rd_max, wr_max;	/* ns, start to acquired */
-	long long main_wr_wait, gc_wr_wait;
 	/* by role: the main thread, the GC thread, a faulter, any other */
 	long rd_by[4], wr_by[4];
 	long long rd_wait_by[4], wr_wait_by[4];
@@ -1620,6 +1635,26 @@ static int lock_caller(struct lock_count *lc, const char *sig)
 	return lc->ncallers++;
 }
 
+/* The threads of the launch's trace, open addressing on the thread id. */
+static struct {
+	pid_t tid;
+	int role;	/* ROLE_*, found once */
+	long long ts;	/* of its pending start_locking, or -1 */
+	bool rd;	/* that start is a read's */
+	int caller;	/* --lock-stacks: its lc->caller[], or -1 */
+} tab[LAUNCH_TIDS];
+
+/* The slot of @tid in tab[], or the free slot where it goes. */
+static int tab_slot(pid_t tid)
+{
+	int i = tid % LAUNCH_TIDS;
+
+	while (tab[i].tid && tab[i].tid != tid)
+		if (++i == LAUNCH_TIDS)
+			i = 0;
+	return i;
+}
+
 /*
  * Pairs each thread's mmap_lock_start_locking with its next
  * mmap_lock_acquire_returned, on this process's mm only (the mm= of the
@@ -1628,12 +1663,6 @@ static int lock_caller(struct lock_count *lc, const char *sig)
  */
 static int launch_lock_count(struct lock_count *lc)
 {
-	static struct {
-		pid_t tid;
-		long long ts;	/* of its pending start_locking, or -1 */
-		bool rd;	/* that start is a read's */
-		int caller;	/* --lock-stacks: its lc->caller[], or -1 */
-	} tab[LAUNCH_TIDS];
 	char line[512], mm[40] = "", sig[160] = "";
 	pid_t tid, me = getpid();
 	long lost = 0, in, written;
@@ -1648,9 +1677,8 @@ static int launch_lock_count(struct lock_count *lc)
 			return fail("cannot read the trace: %s", strerror(errno));
 		while (fgets(line, sizeof(line), f)) {
 			const char *ev = strstr(line, ": mmap_lock_"), *m, *p;
-			long long ts, frac = 0, scale = 1000000000LL;
+			long long ts;
 			bool start, write;
-			char *e;
 
 			/* --lock-stacks: " => func" lines after a read's "<stack trace>" */
 			if (pass && !strncmp(line, " => ", 4)) {
@@ -1668,13 +1696,11 @@ static int launch_lock_count(struct lock_count *lc)
 			stack = -1;
 			if (pass && strstr(line, ": <stack trace>")) {
 				tid = trace_line_tid(line);
-				for (i = tid % LAUNCH_TIDS; tid > 0 && tab[i].tid && tab[i].tid != tid;)
-					if (++i == LAUNCH_TIDS)
-						i = 0;
+				i = tid > 0 ? tab_slot(tid) : 0;
 				if (tid > 0 && tab[i].tid == tid && tab[i].ts >= 0 && tab[i].rd) {
 					stack = i;
 					frames = 0;
-					snprintf(sig, sizeof(sig), "%s:", role_names[launch_role(tid)]);
+					snprintf(sig, sizeof(sig), "%s:", role_names[tab[i].role]);
 				}
 				continue;
 			}
@@ -1700,21 +1726,12 @@ static int launch_lock_count(struct lock_count *lc)
 			}
 			if (strncmp(m, mm, strlen(mm)) || m[strlen(mm)] != ' ')
 				continue;
-			/* the timestamp before ": mmap_lock_", seconds.fraction */
-			for (p = ev; p > line && ((p[-1] >= '0' && p[-1] <= '9') || p[-1] == '.');)
-				p--;
-			ts = strtoll(p, &e, 10);
-			if (*e == '.')
-				for (e++; *e >= '0' && *e <= '9'; e++, scale /= 10)
-					frac = frac * 10 + (*e - '0');
-			ts = ts * 1000000000LL + frac * scale;
+			ts = trace_ts(line, ev);
 			start = !strncmp(ev, ": mmap_lock_start_locking:", 26);
 			if (!start && strncmp(ev, ": mmap_lock_acquire_returned:", 29))
 				continue;
 			write = strstr(ev, "write=true");
-			for (i = tid % LAUNCH_TIDS; tab[i].tid && tab[i].tid != tid;)
-				if (++i == LAUNCH_TIDS)
-					i = 0;
+			i = tab_slot(tid);
 			if (!tab[i].tid) {
 				if (++used == LAUNCH_TIDS) {
 					fclose(f);
@@ -1722,6 +1739,7 @@ static int launch_lock_count(struct lock_count *lc)
 						    LAUNCH_TIDS - 1);
 				}
 				tab[i].tid = tid;
+				tab[i].role = launch_role(tid);
 				tab[i].ts = -1;
 			}
 			if (start) {
@@ -1736,19 +1754,15 @@ static int launch_lock_count(struct lock_count *lc)
 				lc->unpaired++;
 				*(write ? &lc->wr : &lc->rd) += 1;
 			} else if (write) {
-				lc->wr_by[launch_role(tid)]++;
-				lc->wr_wait_by[launch_role(tid)] += ts - tab[i].ts;
+				lc->wr_by[tab[i].role]++;
+				lc->wr_wait_by[tab[i].role] += ts - tab[i].ts;
 				lc->wr++;
 				lc->wr_wait += ts - tab[i].ts;
 				if (ts - tab[i].ts > lc->wr_max)
 					lc->wr_max = ts - tab[i].ts;
-				if (tid == me)
-					lc->main_wr_wait += ts - tab[i].ts;
-				if (tid == L.gc_tid)
-					lc->gc_wr_wait += ts - tab[i].ts;
 			} else {
-				lc->rd_by[launch_role(tid)]++;
-				lc->rd_wait_by[launch_role(tid)] += ts - tab[i].ts;
+				lc->rd_by[tab[i].role]++;
+				lc->rd_wait_by[tab[i].role] += ts - tab[i].ts;
 				if (tab[i].caller >= 0) {
 					lc->caller[tab[i].caller].n++;
 					lc->caller[tab[i].caller].wait += ts - tab[i].ts;
@@ -1862,11 +1876,10 @@ static void print_launch(FILE *o, const struct lock_count *lc, long long majflt,
 	print_stream(o, &L.gc, secs, false);
 	fprintf(o, ",\"mmap_lock\":{\"acquisitions\":%ld,\"read_acq\":%ld,\"write_acq\":%ld,"
 		"\"read_wait_ms\":%.3f,\"write_wait_ms\":%.3f,\"read_wait_max_ms\":%.3f,"
-		"\"write_wait_max_ms\":%.3f,\"main_write_wait_ms\":%.3f,"
-		"\"gc_write_wait_ms\":%.3f,\"failed\":%ld,\"unpaired\":%ld",
+		"\"write_wait_max_ms\":%.3f,\"failed\":%ld,\"unpaired\":%ld",
 		lc->rd + lc->wr, lc->rd, lc->wr, lc->rd_wait / 1e6, lc->wr_wait / 1e6,
-		lc->rd_max / 1e6, lc->wr_max / 1e6, lc->main_wr_wait / 1e6,
-		lc->gc_wr_wait / 1e6, lc->failed, lc->unpaired);
+		lc->rd_max / 1e6, lc->wr_max / 1e6, lc->failed, lc->unpaired);
+	/* by role: main_write_wait_ms and the others */
 	for (i = 0; i < 4; i++)
 		fprintf(o, ",\"%s_read_acq\":%ld,\"%s_read_wait_ms\":%.3f,"
 			"\"%s_write_acq\":%ld,\"%s_write_wait_ms\":%.3f",
@@ -1941,22 +1954,6 @@ static int bd_trace_start(void)
 	for (i = 0; i < opt.threads; i++)
 		bd_thread(faulters[i].tid, true);
 	return event_trace_start(0, events, 32768);
-}
-
-/* The time (ns) of the trace timestamp "seconds.fraction" that ends at @e. */
-static long long trace_ts(const char *line, const char *e)
-{
-	const char *p = e;
-	long long sec, frac = 0, scale = 1000000000LL;
-	char *q;
-
-	while (p > line && ((p[-1] >= '0' && p[-1] <= '9') || p[-1] == '.'))
-		p--;
-	sec = strtoll(p, &q, 10);
-	if (*q == '.')
-		for (q++; q < e && *q >= '0' && *q <= '9'; q++, scale /= 10)
-			frac = frac * 10 + (*q - '0');
-	return sec * 1000000000LL + frac * scale;
 }
 
 static long field(const char *s, const char *name)
