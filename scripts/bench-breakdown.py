@@ -21,12 +21,11 @@ Exit status: 0, 1 a record not ok or no breakdown record, 2 usage.
 """
 import json
 import os
-import re
 import statistics
 import sys
 
-STAMP = r'^\s*(?:\[\s*\d+\.\d+\]\s*)?'
-BENCH_RE = re.compile(STAMP + r'#\s*VMA_BENCH\s+(.*?)\s*$')
+from bench_log import BENCH_RE, UsageError, log_lines, read_manifest
+
 COMPONENTS = ('lat', 'svc', 'wr_wait', 'wr_hold', 'other', 'off_pre',
               'off_wait', 'off_hold', 'off_post', 'off_d', 'off_r', 'off_r_f',
               'wake_run', 'waker_d', 'waker_r', 'rd_start', 'rd_queued',
@@ -49,23 +48,17 @@ def usage(code):
 
 def records(outdir):
     """[(kernel, boot, record)] of the boots in OUTDIR's manifest."""
-    path = os.path.join(outdir, 'manifest.tsv')
     try:
-        with open(path, encoding='utf-8') as f:
-            lines = f.read().splitlines()
-    except OSError as e:
-        sys.exit(f'bench-breakdown: cannot read {path}: {e.strerror}')
-    out = []
-    for line in lines:
-        if not line.strip() or line.startswith('#'):
-            continue
-        kernel, boot, log = line.split('\t')
-        with open(os.path.join(outdir, log), 'rb') as f:
-            text = f.read().decode('utf-8', errors='replace')
-        for raw in text.split('\n'):
-            m = BENCH_RE.match(raw.replace('\r', ''))
-            if m:
-                out.append((kernel, int(boot), json.loads(m.group(1))))
+        boots, _ = read_manifest(os.path.join(outdir, 'manifest.tsv'))
+        out = []
+        for b in boots:
+            for line in log_lines(b['path']):
+                m = BENCH_RE.match(line)
+                if m:
+                    out.append((b['kernel'], b['boot'],
+                                json.loads(m.group(1))))
+    except (UsageError, OSError) as e:
+        sys.exit(f'bench-breakdown: {e}')
     return out
 
 

@@ -70,8 +70,9 @@ import textwrap
 import zlib
 
 import bench_stats as stats
+from bench_log import (BENCH_RE, DONE_RE, KERNELS, UsageError, log_lines,
+                       read_manifest)
 
-KERNELS = ('base', 'base2', 'series', 'hold')
 # base2/base is the A/A control: the base kernel booted again under another
 # label (scripts/bench.sh), analysed exactly like the other two.
 PAIRS = (('series', 'base'), ('hold', 'base'), ('base2', 'base'))
@@ -98,11 +99,6 @@ PROBLEMS = {
     'notok': (EXIT_FAIL, EXIT_FAIL),        # a record with ok false
 }
 
-STAMP = r'^\s*(?:\[\s*\d+\.\d+\]\s*)?'
-BENCH_RE = re.compile(STAMP + r'#\s*VMA_BENCH\s+(.*?)\s*$')
-DONE_RE = re.compile(STAMP + r'#\s*vma-retry-init: done pass=(\d+) '
-                     r'fail=(\d+) skip=(\d+)\s*$')
-
 # Short names of the params in the row labels, in label order.
 SHORT = {'op': 'op', 'delay_ms': 'D', 'vmas': 'K', 'threads': 'N',
          'nice': 'nice', 'rate': 'rate', 'duration_s': 'dur',
@@ -114,10 +110,6 @@ WRITER_ROWS = (('lat.rate', 'rate/s'), ('faults.per_s', 'faults/s'))
 VMSTAT_ROWS = (('vmstat.vma_lock_retry', 'vma_lock_retry'),
                ('vmstat.vma_lock_retry_vma', 'vma_lock_retry_vma'),
                ('vmstat.pgmajfault', 'pgmajfault'))
-
-
-class UsageError(Exception):
-    pass
 
 
 def is_num(v):
@@ -250,42 +242,6 @@ class Report:
         return EXIT_FAIL if EXIT_FAIL in codes else EXIT_OK
 
 
-def read_manifest(path):
-    """Return [{kernel, boot, log, path}] or raise UsageError."""
-    try:
-        with open(path, encoding='utf-8') as f:
-            lines = f.read().splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise UsageError(f'cannot read manifest {path}: {e}')
-    base = os.path.dirname(os.path.abspath(path))
-    boots, seen, seed = [], set(), None
-    for n, line in enumerate(lines, 1):
-        line = line.rstrip('\r')
-        m = re.fullmatch(r'#\s*block order seed:?\s*(\d+)\s*', line)
-        if m:
-            seed = int(m.group(1))
-        if not line.strip() or line.lstrip().startswith('#'):
-            continue
-        fields = line.split('\t')
-        where = f'{path}:{n}'
-        if len(fields) != 3 or not fields[2]:
-            raise UsageError(f'{where}: want kernel<TAB>boot<TAB>logfile')
-        kernel, boot, log = fields
-        if kernel not in KERNELS:
-            raise UsageError(f'{where}: kernel {kernel!r} is not one '
-                             f'of {", ".join(KERNELS)}')
-        if not re.fullmatch(r'\d+', boot):
-            raise UsageError(f'{where}: boot {boot!r} is not an integer')
-        if (kernel, int(boot)) in seen:
-            raise UsageError(f'{where}: {kernel} boot {boot} twice')
-        seen.add((kernel, int(boot)))
-        boots.append(dict(kernel=kernel, boot=int(boot), log=log,
-                          path=os.path.join(base, log)))
-    if not boots:
-        raise UsageError(f'{path}: no boots in the manifest')
-    return boots, seed
-
-
 def parse_hist(text):
     """'i:c,i:c' -> {bucket: count}; raise ValueError if malformed."""
     hist = {}
@@ -392,14 +348,12 @@ def read_log(boot, report):
     """Return the runs of one boot's log, reporting its problems."""
     name = f'{boot["kernel"]} boot {boot["boot"]} ({boot["log"]})'
     try:
-        with open(boot['path'], 'rb') as f:
-            text = f.read().decode('utf-8', errors='replace')
+        lines = log_lines(boot['path'])
     except OSError as e:
         report.add('missing', f'{name}: cannot read: {e.strerror}')
         return []
     runs, done = [], False
-    for n, line in enumerate(text.split('\n'), 1):
-        line = line.replace('\r', '')
+    for n, line in enumerate(lines, 1):
         if DONE_RE.match(line):
             done = True
         m = BENCH_RE.match(line)
