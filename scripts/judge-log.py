@@ -40,6 +40,11 @@ booted kernel is not proven to be the one built (a stale boot image), so
 its results prove nothing. Without --build-id (a saved log judged again)
 nothing is compared.
 
+A kernel with lockdep: the guest init prints, before its done line,
+debug_locks of /proc/lockdep_stats ("# vma-retry-init: debug_locks N");
+0 fails the run (lockdep switched itself off, at a report that may not
+match a splat pattern, and checked nothing after it).
+
 --kunit-module: the run of the kunit-module kernel variant, whose KUnit
 suite is a module that the guest init loads and unloads before the
 programs (selftests/init.c), one top-level result "ok N module_NAME" each
@@ -77,6 +82,8 @@ INIT_START = '# vma-retry-init: start'
 INIT_DONE = '# vma-retry-init: done'
 # The running kernel's build ID, as init prints it after INIT_START.
 BUILD_ID = '# vma-retry-init: kernel build-id '
+# Whether lockdep was still on at the end (a kernel with lockdep only).
+DEBUG_LOCKS = '# vma-retry-init: debug_locks '
 
 # Kernel splats, anywhere in the log, with or without a Call Trace line:
 # warnings, BUG() ("kernel BUG at", riscv's "Kernel BUG", "Kernel bug
@@ -191,6 +198,7 @@ class Log:
         self.kunit_end = None       # the first line of the guest init
         self.started = self.done = False
         self.build_id = None        # what init printed after BUILD_ID
+        self.debug_locks = None     # and after DEBUG_LOCKS
         self.kernel_after = []      # the kernel's raw lines after init's start
         self.splats = []
         # Init's KTAP.
@@ -210,6 +218,8 @@ class Log:
                 self.kernel_after.append(self.raw[n])
             if self.build_id is None and line.startswith(BUILD_ID):
                 self.build_id = line[len(BUILD_ID):].strip()
+            if line.startswith(DEBUG_LOCKS):
+                self.debug_locks = line[len(DEBUG_LOCKS):].strip()
             if SPLAT_RE.search(line):
                 self.splats.append(line)
             if self._ktap_range(line):
@@ -334,6 +344,9 @@ def judge_qemu(j, log):
         j.fail('infra', f'QEMU exited with status {a.qemu_status}')
     if log.splats:
         j.fail('test', f'{len(log.splats)} kernel splat line(s): {log.splats[0]}')
+    if log.debug_locks not in (None, '1'):
+        j.fail('test', f'lockdep was off at the end (debug_locks '
+               f'{log.debug_locks}): the tests ran without its checks')
 
 
 def judge_build_id(j, log):

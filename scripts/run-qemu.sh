@@ -31,7 +31,8 @@ pass), the guest's KTAP (one subtest per program of selftests/tests; the
 top-level plan and each program's nested plan must match the results it
 reports), the regression guard (selftests/regress/README) and kernel splats
 (WARNING, BUG, kernel BUG at, Oops, Internal error, Unable to handle kernel,
-lockdep, KASAN, RCU stall, soft lockup, hung task, panic). Prints one summary
+lockdep, KASAN, RCU stall, soft lockup, hung task, panic), and on a kernel
+with lockdep that it was still on at the end. Prints one summary
 line, also saved as out/ARCH.summary, and the same counts as JSON in
 out/ARCH.result.json:
   ARCH verdict kunit p/f/s  selftests p/f/s  regress p/f/s  splats N  Ts

@@ -535,6 +535,27 @@ static void regress_env(void)
 }
 
 /*
+ * Lockdep switches itself off at its first report (debug_locks_off()), and
+ * the tests after it run unchecked: a kernel with lockdep says whether it
+ * was still on at the end, and the judge fails a run where it was not.
+ */
+static void say_debug_locks(void)
+{
+	FILE *f = fopen("/proc/lockdep_stats", "r");
+	char line[256];
+	int on;
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " debug_locks: %d", &on) == 1) {
+			say("# vma-retry-init: debug_locks %d\n", on);
+			break;
+		}
+	fclose(f);
+}
+
+/*
  * The running kernel's GNU build ID, from its ELF notes: the judge compares
  * it with the build ID of the vmlinux that run-qemu.sh meant to boot, so that
  * a stale boot image cannot pass for the kernel that was built.
@@ -754,6 +775,7 @@ int main(void)
 			fail++;
 		}
 	}
+	say_debug_locks();
 	say("# vma-retry-init: done pass=%d fail=%d skip=%d\n", pass, fail, skip);
 out:
 	sync();

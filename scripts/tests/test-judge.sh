@@ -47,6 +47,7 @@ exit status and the summary line or reason of each:
     --no-regress-rows and --tag base: not expected (pass);
   - a program that timed out and was not reaped, with the hung-task splat;
     each splat pattern alone, without a Call Trace line: fail (1);
+  - init's debug_locks line (a kernel with lockdep): 1 passes, 0 fails (1);
   - the result files of every judged log: LABEL.junit.xml is valid XML
     whose testcases have the summary's counts (failed: <failure> or
     <error>, skipped: <skipped>), with one failed case LABEL.run when the
@@ -351,6 +352,12 @@ case_is selftests vma_retry.file_read_shared failure "Expected 1 (1) == 0 (0)"
 ktap_parses "FAIL PASS PASS"
 doctor skipped '/^ok 2 vma_retry$/ { $0 = "ok 2 vma_retry # SKIP (required test skipped)" } 1'
 expect skipped 1 "required test vma_retry skipped" x86_64
+
+# ---- lockdep still on at the end ---------------------------------------------
+doctor lockon '/^# vma-retry-init: done / { print "# vma-retry-init: debug_locks 1" } 1'
+expect lockon 0 "pass   kunit 21/0/0  selftests 12/0/0  regress 11/0/1  splats 0" x86_64
+doctor lockoff '/^# vma-retry-init: done / { print "# vma-retry-init: debug_locks 0" } 1'
+expect lockoff 1 "lockdep was off at the end (debug_locks 0)" x86_64
 
 # ---- init's top-level plan --------------------------------------------------
 doctor topplan '/^1\.\.4$/ { $0 = "1..5" } 1'
