@@ -8,7 +8,8 @@ S := scripts
 ARCHES_ALL := $(shell bash -c '. $(S)/lib.sh && all_arches' | tr '\n' ' ')
 
 .PHONY: help setup check lint apply series series-check build initramfs run \
-	kunit kunit-module bisect-check regress-baseline bench stress send clean input need-arch
+	kunit kunit-module bisect-check regress-baseline debug-base bench stress send clean input \
+	need-arch
 
 help:
 	@echo 'vma-retry: retry page faults under the per-VMA lock after I/O'
@@ -34,7 +35,11 @@ help:
 	@echo '                     KERNEL_TREE=: its base'"'"'s, into the cache; make run and check'
 	@echo '                     record those on demand)'
 	@echo '  make stress ARCH=a the debug kernel (lockdep, DEBUG_VM, KASAN where supported)'
-	@echo '                     with every test: KUnit, vma_retry, the race stress, regress'
+	@echo '                     with every test: KUnit, vma_retry, the race stress, regress;'
+	@echo '                     a run with splats is judged again against a debug boot of'
+	@echo '                     the base kernel (recorded then, into the cache): its splats'
+	@echo '                     are reported, not failed (scripts/debug-base.sh --help)'
+	@echo '  make debug-base ARCH=a  record that debug boot of the base kernel now'
 	@echo '  make bench ARCH=a  benchmark: base vs series vs holding the VMA lock across I/O,'
 	@echo '                     tables and plots in out/bench/'
 	@echo '  make send          the mail from you in out/send; never sends: git am, then'
@@ -131,10 +136,16 @@ bisect-check: input
 regress-baseline: need-arch
 	$(S)/regress-baseline.sh $(ARCH)
 
+# A debug run that failed with splats: judged again against the base
+# kernel's debug boot, recorded on demand (scripts/debug-base.sh --help).
 stress: need-arch
 	$(S)/apply-series.sh
 	$(S)/regress-baseline.sh --if-missing $(ARCH)
-	TESTS=$(TESTS) $(S)/test-kernel.sh --debug $(ARCH)
+	TESTS=$(TESTS) $(S)/test-kernel.sh --debug $(ARCH) || \
+		TESTS=$(TESTS) $(S)/debug-base.sh --if-splats $(ARCH)
+
+debug-base: need-arch
+	$(S)/debug-base.sh $(ARCH)
 
 bench: need-arch
 	$(S)/apply-series.sh

@@ -9,6 +9,8 @@ Usage: judge-log.py --arch ARCH --label LABEL --log FILE --out DIR
                     [--build-tag TAG] [--no-regress-rows]
                     [--kunit-py FILE] [--kunit-suite S] [--kunit-module]
                     [--collections "a:DIR b:DIR"] [--build-id HEX]
+                    [--base-splats FILE --base-key LINE]
+                    [--record-base FILE --base-key LINE]
 
 Reads the console log once, into one structure: the kernel's part before
 the guest init starts (KUnit), the splat lines anywhere, and the guest
@@ -44,6 +46,28 @@ A kernel with lockdep: the guest init prints, before its done line,
 debug_locks of /proc/lockdep_stats ("# vma-retry-init: debug_locks N");
 0 fails the run (lockdep switched itself off, at a report that may not
 match a splat pattern, and checked nothing after it).
+
+--base-splats FILE --base-key LINE: FILE is the record of a debug boot of
+the base kernel (scripts/debug-base.sh), used only when its first line is
+LINE ("# debug base: arch=A base=COMMIT config=HASH"; else it is said and
+not used). A splat is a report: its splat lines (SPLAT_RE) grouped, a
+"Call Trace:" joining the report of the splat line before it (up to its
+"---[ end trace" line, within REPORT_LINES lines), its signature the
+normalized first line (time stamp, addresses, +0x offsets and numbers
+such as CPU, pid and source line dropped), with a warning's message
+between its "cut here" line and its WARNING line; a Call Trace without a
+report line before it is named by its first frame. The lines of a report
+whose signature is in FILE are reported ("splats N (+M as on base)",
+stderr) and do not fail the run; any other splat fails it. debug_locks 0
+does not fail the run when FILE says the base kernel also ended with
+debug_locks 0 and every splat of the run is one of the base's (there is
+at least one): the summary then says "lockdep off, as on the base kernel".
+
+--record-base FILE --base-key LINE: write the record of this log (a boot
+of the base debug kernel) to FILE: LINE, "debug_locks N" (as init printed
+it; no line when it printed none), and "splat SIGNATURE" for each report.
+The guest init must have finished (else 3, nothing written); the splats
+do not fail it (exit 0).
 
 --kunit-module: the run of the kunit-module kernel variant, whose KUnit
 suite is a module that the guest init loads and unloads before the
@@ -102,6 +126,30 @@ SPLAT_RE = re.compile(
     '|INFO: task .* blocked.* for more than|blocked for more than'
     '|Call Trace:|Call trace:')
 
+# One report of a splat: "------------[ cut here ]------------" before a
+# warning (its message between that and the WARNING line), "---[ end trace
+# ...]---" after it; a Call Trace up to REPORT_LINES lines after the splat
+# line that began a report belongs to that report.
+CUT_HERE = '------------[ cut here ]------------'
+END_TRACE_RE = re.compile(r'---\[ end trace [0-9a-f]+ \]---')
+TRACE_RE = re.compile(r'Call [Tt]race:')
+REPORT_LINES = 100
+WARN_MESSAGE_LINES = 4
+# What a signature drops (signature()): printk's caller id, +0x offsets,
+# the task after a warning's "CPU#N:" and the old warning's "CPU: N PID: N",
+# addresses (8 or more hex digits, bracketed or not), then every number.
+CALLER_RE = re.compile(r'\[ *[TC][0-9]+\] ')
+NORMALIZE = (
+    (re.compile(r'\+0x[0-9a-fA-F]+/0x[0-9a-fA-F]+'), ''),
+    (re.compile(r', CPU#[0-9]+: .*$'), ''),
+    (re.compile(r'CPU: [0-9]+ PID: [0-9]+ '), ''),
+    (re.compile(r'\[<?(0x)?[0-9a-fA-F]{8,}>?\] ?'), ''),
+    (re.compile(r'(?<![0-9A-Za-z_])(0x)?[0-9a-fA-F]{8,}(?![0-9A-Za-z_])'), 'ADDR'),
+    (re.compile(r'(?<![0-9A-Za-z_])[0-9]+'), 'N'),
+)
+# The record of a base kernel's debug boot (--base-splats, --record-base).
+RECORD_KEY = '# debug base: '
+
 # The KTAP lines, as init prints them: its own results unindented, the
 # programs' (their plan, their cases, the harness's "#  RUN") indented by
 # four spaces. A result needs a blank after its number.
@@ -119,6 +167,23 @@ MODULE_PREFIX = 'module_'
 KERNEL_LINE_RE = re.compile(r'\[ *[0-9]+\.[0-9]+\] ')
 # What a failed case's output is cut to.
 FAILED_CASE_LINES = 40
+
+
+def without_stamp(line):
+    """A kernel line without its printk time stamp; another line as it is."""
+    m = KERNEL_LINE_RE.match(line)
+    return line[m.end():] if m else line
+
+
+def signature(line):
+    """A splat line without what differs from boot to boot and build to
+    build: the time stamp, addresses, offsets, CPU, pid and line numbers."""
+    s = without_stamp(line)
+    m = CALLER_RE.match(s)
+    s = s[m.end():] if m else s
+    for pattern, repl in NORMALIZE:
+        s = pattern.sub(repl, s)
+    return ' '.join(s.split())
 
 
 def field(line, i):
@@ -201,6 +266,11 @@ class Log:
         self.debug_locks = None     # and after DEBUG_LOCKS
         self.kernel_after = []      # the kernel's raw lines after init's start
         self.splats = []
+        # The splat lines by report: [signature, lines] (_report_line).
+        self.reports = []
+        self._cut = None            # a warning's message lines after "cut here"
+        self._open = None           # the report a Call Trace may join
+        self._trace = None          # a Call Trace alone, named by its next line
         # Init's KTAP.
         self.top_plan = None        # its "1..N", the digits
         self.top_results = 0
@@ -222,10 +292,42 @@ class Log:
                 self.debug_locks = line[len(DEBUG_LOCKS):].strip()
             if SPLAT_RE.search(line):
                 self.splats.append(line)
+            self._report_line(n, line)
             if self._ktap_range(line):
                 self._ktap_line(line)
         if self.kunit_end is None:
             self.kunit_end = len(self.raw)
+        for r in self.reports:
+            r[0] = r[0] or 'Call Trace:'
+
+    def _report_line(self, n, line):
+        """Group the splat lines into reports, each with its signature."""
+        body = without_stamp(line)
+        if self._trace is not None:
+            self._trace[0] = 'Call Trace: ' + signature(body)
+            self._trace = None
+        if SPLAT_RE.search(line):
+            if TRACE_RE.search(body) and self._open and n - self._open[0] <= REPORT_LINES:
+                self._open[1][1].append(line)
+            elif TRACE_RE.match(body.strip()):
+                self._trace = [None, [line]]
+                self.reports.append(self._trace)
+                self._open = None
+            else:
+                sig = signature(body)
+                if self._cut:
+                    sig += ' | ' + ' | '.join(signature(m) for m in self._cut)
+                self.reports.append([sig, [line]])
+                self._open = (n, self.reports[-1])
+            self._cut = None
+        elif CUT_HERE in body:
+            self._cut, self._open = [], None
+        elif END_TRACE_RE.search(body):
+            self._open = None
+        elif self._cut is not None:
+            self._cut.append(body)
+            if len(self._cut) > WARN_MESSAGE_LINES:
+                self._cut = None
 
     def _ktap_range(self, line):
         """Is the line init's KTAP: from a start line to the next done
@@ -288,6 +390,9 @@ class Judge:
         self.args = args
         self.verdict = 'pass'
         self.reasons = []
+        # What the run did not check, said in the summary without failing it.
+        self.notes = []
+        self.own_splats = self.base_splats = 0
         self.counts = {k: {'pass': 0, 'fail': 0, 'skip': 0}
                        for k in KINDS}
         self.cases = []
@@ -342,11 +447,82 @@ def judge_qemu(j, log):
         j.fail('infra', f'timeout after {a.timeout} s')
     elif a.qemu_status:
         j.fail('infra', f'QEMU exited with status {a.qemu_status}')
-    if log.splats:
-        j.fail('test', f'{len(log.splats)} kernel splat line(s): {log.splats[0]}')
-    if log.debug_locks not in (None, '1'):
+    if not a.record_base:
+        judge_splats(j, log, read_base_record(j))
+
+
+def read_base_record(j):
+    """--base-splats: (its signatures, its debug_locks or None), or None
+    when not given or not for this key (said on stderr)."""
+    a = j.args
+    if not a.base_splats:
+        return None
+    try:
+        lines = read_lines(a.base_splats)
+    except OSError as e:
+        j.fail('infra', f'--base-splats {a.base_splats}: {e.strerror}')
+        return None
+    if lines[:1] != [a.base_key]:
+        j.log(f'{a.label}: the base record {a.base_splats} is not used: its key is '
+              f'"{lines[0] if lines else "(empty)"}", not "{a.base_key}"')
+        return None
+    sigs, locks = set(), None
+    for line in lines[1:]:
+        what, _, rest = line.partition(' ')
+        if what == 'splat':
+            sigs.add(rest)
+        elif what == 'debug_locks':
+            locks = rest
+        elif not line.startswith('#'):
+            j.fail('infra', f'--base-splats {a.base_splats}: not a record line: {line!r}')
+            return None
+    return sigs, locks
+
+
+def judge_splats(j, log, base):
+    """The splats: each fails the run, but those of a report that the base
+    kernel's debug boot had too (--base-splats); lockdep off at the end
+    fails it, but where the base kernel ended so too and the run's only
+    splats are the base's."""
+    a = j.args
+    sigs, base_locks = base or (set(), None)
+    own = [line for sig, lines in log.reports if sig not in sigs for line in lines]
+    same = [(sig, lines) for sig, lines in log.reports if sig in sigs]
+    j.own_splats, j.base_splats = len(own), sum(len(lines) for _, lines in same)
+    for sig, lines in same:
+        j.log(f'{a.label}: {len(lines)} splat line(s) as on the base kernel '
+              f'({a.base_splats}): {sig}')
+    if own:
+        j.fail('test', f'{len(own)} kernel splat line(s): {own[0]}')
+    if log.debug_locks in (None, '1'):
+        return
+    if base_locks == '0' and same and not own:
+        j.notes.append('lockdep off, as on the base kernel: its checks were not active')
+        j.log(f'{a.label}: lockdep was off at the end (debug_locks {log.debug_locks}), '
+              f'as on the base kernel, after its splat: no lockdep checks in this run')
+    else:
         j.fail('test', f'lockdep was off at the end (debug_locks '
                f'{log.debug_locks}): the tests ran without its checks')
+
+
+def record_base(j, log):
+    """--record-base: the record of a debug boot of the base kernel."""
+    a = j.args
+    if not log.done:
+        j.fail('infra', 'the guest init did not finish')
+    if j.verdict != 'pass':
+        out_bytes(sys.stderr, log.tail(30))
+        j.log(f'{a.label}: {" ".join(j.reasons)} (log: {a.log}): no record written')
+        return
+    lines = [a.base_key]
+    if log.debug_locks is not None:
+        lines.append(f'debug_locks {log.debug_locks}')
+    for sig in dict.fromkeys(sig for sig, _ in log.reports):
+        lines.append(f'splat {sig}')
+        j.log(f'{a.label}: the base kernel\'s splat: {sig}')
+    write_lines(a.record_base, lines)
+    j.log(f'{a.label}: wrote {a.record_base}: {len(log.reports)} report(s), '
+          f'debug_locks {log.debug_locks if log.debug_locks is not None else "not printed"}')
 
 
 def judge_build_id(j, log):
@@ -651,15 +827,22 @@ def report(j, log):
     counts = [c[k][f] for k in ('kunit', 'selftests', 'regress')
               for f in ('pass', 'fail', 'skip')]
     line = ('%-10s %-6s kunit %d/%d/%d  selftests %d/%d/%d  regress %d/%d/%d'
-            '  splats %d  %ds') % (a.label, j.verdict, *counts, len(log.splats), a.seconds)
-    if j.reasons and j.reasons[0]:
-        line += '  (' + ' '.join(j.reasons) + ')'
+            '  splats %d') % (a.label, j.verdict, *counts, j.own_splats)
+    if j.base_splats:
+        line += f' (+{j.base_splats} as on base)'
+    line += f'  {a.seconds}s'
+    tail = ' '.join(r for r in j.reasons if r)
+    if j.notes:
+        tail += ('; ' if tail else '') + '; '.join(j.notes)
+    if tail:
+        line += '  (' + tail + ')'
     out_text(sys.stdout, line + '\n')
     write_lines(base + '.summary', [line])
     # The same counts as data, for check.sh (the summary line is for people).
     with open(base + '.result.json', 'w', encoding='utf-8') as f:
         f.write(json.dumps({'arch': a.label, 'verdict': j.verdict, **c,
-                            'splats': len(log.splats), 'seconds': a.seconds},
+                            'splats': j.own_splats, 'splats_as_on_base': j.base_splats,
+                            'not_active': j.notes, 'seconds': a.seconds},
                            separators=(',', ':')) + '\n')
     write_junit(j, line, base + '.junit.xml')
     write_ktap(a, log, base + '.ktap')
@@ -846,7 +1029,18 @@ def parse_args(argv):
     ap.add_argument('--build-id', type=build_id_arg, default=None, metavar='HEX',
                     help="the GNU build ID of the vmlinux meant to boot: the guest init's "
                     'must be the same (else infra); default: not compared')
+    ap.add_argument('--base-splats', default='', metavar='FILE',
+                    help="the record of the base kernel's debug boot (scripts/debug-base.sh): "
+                    'its splats do not fail the run (see the top of this file)')
+    ap.add_argument('--record-base', default='', metavar='FILE',
+                    help="write this log's record (a debug boot of the base kernel) to FILE")
+    ap.add_argument('--base-key', default='', metavar='LINE',
+                    help='the key line of the record: "# debug base: arch=A base=COMMIT config=HASH"')
     args = ap.parse_args(argv)
+    if (args.base_splats or args.record_base) and not args.base_key.startswith(RECORD_KEY):
+        ap.error(f'--base-splats and --record-base need --base-key "{RECORD_KEY}..."')
+    if args.base_splats and args.record_base:
+        ap.error('--base-splats and --record-base together')
     # kunit.py changes to the kernel tree: it is given absolute paths.
     args.out = os.path.abspath(args.out)
     # (a TESTS= of commas only still limits the run: to nothing)
@@ -864,6 +1058,9 @@ def main(argv):
         return EXIT_INFRA
     judge_qemu(j, log)
     judge_build_id(j, log)
+    if args.record_base:
+        record_base(j, log)
+        return j.status()
     if args.boot_only:
         boot_only(j, log)
         return j.status()

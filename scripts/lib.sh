@@ -472,6 +472,41 @@ regress_lookup() {
 }
 regress_relpath() { printf '%s\n' "${1#"$VMA_RETRY_ROOT/"}"; }
 
+# base_worktree COMMIT: $VMA_RETRY_CACHE/src/base, a worktree of
+# kernel_tree at COMMIT (made if missing; refused, as tree_guard, if moving
+# it would lose work), into BASE_SRC: the base kernel's tree of
+# regress-baseline.sh and debug-base.sh.
+base_worktree() {
+	local repo
+	repo=$(kernel_tree)
+	BASE_SRC=$VMA_RETRY_CACHE/src/base
+	is_worktree_of "$BASE_SRC" "$repo" || new_worktree "$BASE_SRC" "$repo" "$1"
+	tree_guard "$BASE_SRC"
+	git -C "$BASE_SRC" checkout -q --detach "$1"
+}
+
+# ---- the base kernel's debug boot (scripts/debug-base.sh) -------------------
+# A record of the splats that the base kernel's debug build prints by
+# itself, and whether lockdep was still on at the end (judge-log.py
+# --base-splats: a debug run's splats that the base has too are reported,
+# not failed). Keyed as the regress baselines, its first line
+#   # debug base: arch=ARCH base=COMMIT config=HASH
+# with HASH over the debug kernel's fragments; always in the cache, at
+# $VMA_RETRY_CACHE/debug-base/COMMIT-HASH/ARCH, never a tracked file.
+debug_base_config_hash() {
+	grep -hv '^#' "$VMA_RETRY_ROOT/configs/common.config" "$VMA_RETRY_ROOT/configs/$A_NAME.config" \
+		"${A_TEST_DEBUG_FRAGS[@]}" "$VMA_RETRY_ROOT/configs/debug.config" "${A_DEBUG_FRAGS[@]}" |
+		grep -v '^$' | awk '!seen[$0]++' | sha256sum | cut -c1-16
+}
+# debug_base_header COMMIT: the key line of the loaded arch's record.
+debug_base_header() {
+	printf '# debug base: arch=%s base=%s config=%s\n' "$A_NAME" "$1" "$(debug_base_config_hash)"
+}
+# debug_base_file COMMIT: where the loaded arch's record is.
+debug_base_file() {
+	printf '%s\n' "$VMA_RETRY_CACHE/debug-base/$1-$(debug_base_config_hash)/$A_NAME"
+}
+
 # Elapsed-time wrapper for long stages.
 stage() {
 	local name=$1 t=$SECONDS rc=0

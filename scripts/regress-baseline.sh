@@ -75,10 +75,8 @@ if [[ $mode == if-missing ]]; then
 fi
 check_toolchain
 
-base_src=$VMA_RETRY_CACHE/src/base
-is_worktree_of "$base_src" "$repo" || new_worktree "$base_src" "$repo" "$commit"
-tree_guard "$base_src"
-git -C "$base_src" checkout -q --detach "$commit"
+base_worktree "$commit"
+base_src=$BASE_SRC
 
 tests=$(tests_of_kind regress | paste -sd,)
 [[ -n $tests ]] || die "selftests/tests has no regress rows"

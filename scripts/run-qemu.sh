@@ -17,7 +17,7 @@ usage() {
 	cat <<EOF_USAGE
 Usage: $0 [--src DIR] [--tag T] [--debug] [--kunit-module] [--no-regress-rows] [--rejudge LOG]
           [--boot-only] [--kernel F] [--initrd F] [--log F] [--baseline F]
-          [--build-id HEX] ARCH
+          [--build-id HEX] [--base-splats F | --record-base F] ARCH
 
 Boots \$VMA_RETRY_CACHE/build/ARCH[-debug][-TAG]'s kernel with the initramfs of
 scripts/build-initramfs.sh under QEMU TCG, with a timeout, and saves the
@@ -32,10 +32,14 @@ top-level plan and each program's nested plan must match the results it
 reports), the regression guard (selftests/regress/README) and kernel splats
 (WARNING, BUG, kernel BUG at, Oops, Internal error, Unable to handle kernel,
 lockdep, KASAN, RCU stall, soft lockup, hung task, panic), and on a kernel
-with lockdep that it was still on at the end. Prints one summary
+with lockdep that it was still on at the end (a debug kernel: but for the
+splats that its base kernel's debug boot has too, see --base-splats).
+Prints one summary
 line, also saved as out/ARCH.summary, and the same counts as JSON in
 out/ARCH.result.json:
   ARCH verdict kunit p/f/s  selftests p/f/s  regress p/f/s  splats N  Ts
+("splats N (+M as on base)" when M splat lines were the base kernel's;
+the reasons of a failure, and what was not checked, in parentheses last)
 counting test cases: KUnit cases; the cases of the required and optional
 programs (a program that failed without a failed case counts one failure, a
 program without KTAP cases that passed one pass); regress cases: the same as
@@ -79,6 +83,23 @@ $VARIANT_USAGE
   --build-id HEX the GNU build ID the booted kernel must have (default:
                  its vmlinux's; with --rejudge: none, nothing is compared,
                  as the build tree may have changed since the log was saved)
+  --base-splats F  (--debug) judge the splats against F, the record of a
+                 debug boot of the base kernel (scripts/debug-base.sh
+                 --help), used when its key line is the tree's ("# debug
+                 base: arch=ARCH base=COMMIT config=HASH"): a splat with
+                 the same message and location as one of the base's is
+                 reported, "splats N (+M as on base)", and does not fail
+                 the run; lockdep off at the end does not either, where the
+                 base kernel's boot ended so too and all the run's splats
+                 are the base's: the summary says "lockdep off, as on the
+                 base kernel". Default with --debug (not --boot-only):
+                 \$VMA_RETRY_CACHE/debug-base/COMMIT-HASH/ARCH if there is
+                 one; none: every splat fails the run
+  --record-base F  (--debug, with --boot-only: the base kernel's boot)
+                 write that record of this boot's log to F: its key line,
+                 init's debug_locks and the splats' signatures; a guest init
+                 that did not finish is an infrastructure failure (3, no
+                 record), its splats are not a failure
 
 Exit status: 0 pass, 1 test failure (a failed test; a required test that
 skipped, ran zero cases or all of whose cases skipped; a plan that does not
@@ -100,20 +121,22 @@ Environment:
 EOF_USAGE
 }
 rejudge='' boot_only='' opt_kernel='' opt_initrd='' opt_log='' no_regress_rows='' opt_baseline=''
-build_id=''
+build_id='' base_splats='' record_base=''
 while (($#)); do
 	case $1 in
 	-h | --help) usage; exit 0 ;;
 	--boot-only) boot_only=1; shift ;;
 	--no-regress-rows) no_regress_rows=1; shift ;;
 	--src | --tag | --debug | --kunit-module) variant_opt "$@"; shift "$VSHIFT" ;;
-	--kernel | --initrd | --log | --baseline)
+	--kernel | --initrd | --log | --baseline | --base-splats | --record-base)
 		(($# >= 2)) || usage_error "$1 needs a file (see --help)"
 		case $1 in
 		--kernel) opt_kernel=$2 ;;
 		--initrd) opt_initrd=$2 ;;
 		--log) opt_log=$2 ;;
 		--baseline) opt_baseline=$2 ;;
+		--base-splats) base_splats=$2 ;;
+		--record-base) record_base=$2 ;;
 		esac
 		shift 2
 		;;
@@ -134,6 +157,26 @@ done
 (($# == 1)) || usage_error "one ARCH expected (see --help)"
 load_arch "$1"
 check_tests
+
+# The record of the base kernel's debug boot: given, or the cache's.
+if [[ -n $base_splats || -n $record_base ]]; then
+	[[ -n $V_DEBUG ]] || usage_error "--base-splats and --record-base are for a debug kernel (--debug)"
+	[[ -z $base_splats || -z $record_base ]] || usage_error "--base-splats and --record-base together (see --help)"
+	[[ -z $record_base || -n $boot_only ]] || usage_error "--record-base needs --boot-only (see --help)"
+	[[ -z $base_splats || -f $base_splats ]] || usage_error "--base-splats: no file $base_splats"
+fi
+base_key=''
+if [[ -n $V_DEBUG && -z ${INTERACTIVE:-} ]]; then
+	commit=$(regress_base_commit)
+	if [[ -n $commit ]]; then
+		base_key=$(debug_base_header "$commit")
+		if [[ -z $base_splats && -z $record_base && -z $boot_only && -f $(debug_base_file "$commit") ]]; then
+			base_splats=$(debug_base_file "$commit")
+		fi
+	elif [[ -n $base_splats || -n $record_base ]]; then
+		usage_error "base revision '$(base_rev)' not found in $(kernel_tree), the key of --base-splats or --record-base (set KERNEL_BASE=)"
+	fi
+fi
 
 SRC=$V_SRC
 label=$(variant_label)
@@ -247,6 +290,11 @@ secs=$((SECONDS - t0))
 judge=("$VMA_RETRY_ROOT/scripts/judge-log.py" --arch="$A_NAME" --label="$label" --log="$logf"
 	--out="$OUT" --seconds="$secs" --qemu-status="$rc" --timeout="$timeout" --t0="$_vr_t0")
 [[ -z $build_id ]] || judge+=(--build-id="$build_id")
+[[ -z $record_base ]] || judge+=(--record-base="$record_base" --base-key="$base_key")
+if [[ -n $base_splats ]]; then
+	log "$label: splats judged against the base kernel's debug boot, $base_splats"
+	judge+=(--base-splats="$base_splats" --base-key="$base_key")
+fi
 [[ -z $boot_only ]] || exec "${judge[@]}" --boot-only
 judge+=(--baseline="$baseline"
 	--required="$(tests_of_kind required | paste -sd' ')"

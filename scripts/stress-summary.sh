@@ -12,7 +12,8 @@ Usage: $0 LOG...
 For each console log of a run with vma_retry_stress (make stress writes
 out/ARCH-debug.log, make check out/ARCH.log), prints one line: the run's
 summary line's verdict and counts as scripts/judge-log.py wrote them next
-to the log (LOG without .log, .summary), the racing operations of the
+to the log (LOG without .log, .summary; with "lockdep off, as on the base
+kernel" when the judge said so), the racing operations of the
 stress cases, how many of its racing cases hit their race window and
 the fewest hits of any of them (the case named: slow faults in flight
 when an operation completed; for the cases that punch or truncate,
@@ -28,7 +29,11 @@ rc=0
 for f in "$@"; do
 	[[ -f $f ]] || die "no log $f"
 	sum=${f%.log}.summary
-	verdict=$( [[ -f $sum ]] && awk '{ print $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }' "$sum" || echo "(no summary)")
+	# (from the verdict to the seconds: "splats N" may be followed by
+	# "(+M as on base)"; and the checks that were not active)
+	verdict=$( [[ -f $sum ]] && awk '{ for (i = 2; i <= NF; i++) { printf "%s%s", $i, (i < NF && $i !~ /^[0-9]+s$/ ? " " : ""); if ($i ~ /^[0-9]+s$/) break }
+		if (match($0, /lockdep off, as on the base kernel/)) printf " (%s)", substr($0, RSTART, RLENGTH)
+		print "" }' "$sum" || echo "(no summary)")
 	line=$(awk '
 		/^    # [a-z0-9_]+: [0-9.]+ ms, [0-9]+ ops/ { ops += $5 }
 		# a case'"'"'s window: its "races hit" count, or where the racer

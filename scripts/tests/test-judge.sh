@@ -47,6 +47,22 @@ exit status and the summary line or reason of each:
     --no-regress-rows and --tag base: not expected (pass);
   - a program that timed out and was not reaped, with the hung-task splat;
     each splat pattern alone, without a Call Trace line: fail (1);
+  - splats against the base kernel's debug boot (--debug --base-splats):
+    the record that run-qemu.sh --record-base makes of
+    scripts/tests/fixtures/powerpc-debug-base.log (a real one, fixtures/README)
+    has its key, debug_locks 0 and the one warning's signature; a guest
+    init that did not finish: infra (3), no record. The fixture with that
+    warning's lines (its report, from "cut here" to "end trace") and
+    debug_locks 0, judged as powerpc's debug run: pass, "splats 0 (+2 as
+    on base)" and "lockdep off, as on the base kernel", also with the
+    record found in the cache by its key; with one more WARNING: fail (1);
+    the warning with another message (DEBUG_LOCKS_WARN_ON of another
+    condition) or in another function: fail, lockdep off failing too; the
+    record with another key (config) or without debug_locks 0: not used,
+    or lockdep off not excused: fail (1); --record-base without --debug:
+    usage (2); make stress's debug-base.sh --if-splats after a run that
+    passed, or failed without splats, or with a record there: the run's
+    verdict (0, 1), no result: 3, nothing recorded;
   - init's debug_locks line (a kernel with lockdep): 1 passes, 0 fails (1);
   - the result files of every judged log: LABEL.junit.xml is valid XML
     whose testcases have the summary's counts (failed: <failure> or
@@ -592,6 +608,136 @@ for i in "${!splats[@]}"; do
 	awk '/^# vma-retry-init: start/ { init = 1 } init' "$tmp/splat$i.log" >"$tmp/splat$i.base.log"
 	expect "splat$i.base" 1 "splats 1 " x86_64 --tag base
 done
+
+# ---- splats against the base kernel's debug boot (--base-splats) ------------
+# The record of a real debug boot of the base kernel on powerpc
+# (fixtures/README): one lockdep warning at 0.017 s; its init was of
+# before the debug_locks line, which today's prints: 0, as lockdep is off
+# after that warning (DEBUG_LOCKS_WARN_ON calls debug_locks_off()).
+pfixture=$VMA_RETRY_ROOT/scripts/tests/fixtures/powerpc-debug-base.log
+pbid=$(sed -n 's/^# vma-retry-init: kernel build-id \([0-9a-f]*\)$/\1/p' "$pfixture")
+base_sig='WARNING: at lockdep_hardirqs_on_prepare | DEBUG_LOCKS_WARN_ON(lockdep_hardirq_context())'
+base_key=$(load_arch powerpc && debug_base_header "$(regress_base_commit)")
+[[ $base_key == *' base='?*' config='?* ]] || die "no key of powerpc's debug base record: $base_key"
+awk '/^# vma-retry-init: done / { print "# vma-retry-init: debug_locks 0" } 1' "$pfixture" >"$tmp/pbase.log"
+awk '/^# vma-retry-init: done / { exit } 1' "$pfixture" >"$tmp/pbase-unfinished.log"
+cp "$pfixture" "$tmp/pbase-asis.log"
+# record_is LOG WANT-EXIT WANT-RECORD [OPTION...]: run-qemu.sh --record-base
+# of LOG, as the base kernel's debug boot of powerpc; the record's lines.
+record_is() {
+	local log=$1 want=$2 rec=$3 rc=0
+	shift 3
+	rm -f "$tmp/$log.rec"
+	OUT="$tmp/out" "$judge" --debug --tag base --src "$tree" --build-id "$pbid" --boot-only "$@" \
+		--record-base "$tmp/$log.rec" --rejudge "$tmp/$log.log" powerpc >"$tmp/judge.log" 2>&1 || rc=$?
+	checks=$((checks + 1))
+	if ((rc != want)) || [[ $(cat "$tmp/$log.rec" 2>/dev/null) != "$rec" ]]; then
+		printf 'test-judge: FAIL: --record-base of %s: exit %d (want %d), record:\n%s\nwant:\n%s\n' \
+			"$log" "$rc" "$want" "$(cat "$tmp/$log.rec" 2>&1)" "$rec" >&2
+		tail -n 3 "$tmp/judge.log" >&2
+		fails=$((fails + 1))
+	fi
+}
+record_is pbase 0 "$base_key
+debug_locks 0
+splat $base_sig"
+record_is pbase-asis 0 "$base_key
+splat $base_sig"
+record_is pbase-unfinished 3 ""
+# (an option of the debug kernel's judge)
+checks=$((checks + 1))
+rc=0
+"$judge" --record-base "$tmp/x.rec" --boot-only --rejudge "$tmp/pbase.log" powerpc >"$tmp/judge.log" 2>&1 || rc=$?
+if ((rc != 2)) || [[ -e $tmp/x.rec ]]; then
+	echo "test-judge: FAIL: --record-base without --debug: exit $rc (want 2)" >&2
+	fails=$((fails + 1))
+fi
+# The x86_64 fixture as powerpc's debug run, with the base's warning in
+# its boot (its report's lines as the base kernel printed them).
+export PREPORT
+PREPORT=$(sed -n '/\[ cut here \]/,/---\[ end trace /p' "$pfixture")
+with_report='NR == 1 { print; print ENVIRON["PREPORT"]; next } 1'
+doctor pbasesplat "$with_report"'
+	/^# vma-retry-init: done / { print "# vma-retry-init: debug_locks 0" }'
+pdebug=(--debug --base-splats "$tmp/pbase.rec")
+gap="lockdep off, as on the base kernel"
+expect pbasesplat 0 "pass   kunit 21/0/0  selftests 12/0/0  regress 11/0/1  splats 0 (+2 as on base)|$gap" \
+	powerpc "${pdebug[@]}"
+checks=$((checks + 1))
+grep -qF "2 splat line(s) as on the base kernel ($tmp/pbase.rec): $base_sig" "$tmp/judge.log" ||
+	{ echo "test-judge: FAIL: the base's splat not reported on stderr" >&2; fails=$((fails + 1)); }
+checks=$((checks + 1))
+res=$(/usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1]))
+print(d["verdict"], d["splats"], d["splats_as_on_base"], d["not_active"])' "$tmp/out/powerpc-debug.result.json" 2>&1 || true)
+if [[ $res != "pass 0 2 ['$gap: its checks were not active']" ]]; then
+	echo "test-judge: FAIL: powerpc-debug.result.json: $res" >&2
+	fails=$((fails + 1))
+fi
+# The same record found by run-qemu.sh where debug-base.sh writes it, in a
+# cache of its own (with the base tree, whose commit is in the key).
+dcache=$tmp/dcache
+mkdir -p "$dcache/src"
+ln -sfn "$tree" "$dcache/src/${tree##*/}"
+drec=$(load_arch powerpc && VMA_RETRY_CACHE=$dcache debug_base_file "$(regress_base_commit)")
+[[ $drec == "$dcache/debug-base/"* ]] || die "debug_base_file: $drec"
+mkdir -p "$(dirname "$drec")"
+cp "$tmp/pbase.rec" "$drec"
+expect pbasesplat 0 "pass   kunit 21/0/0  selftests 12/0/0  regress 11/0/1  splats 0 (+2 as on base)|$gap" \
+	powerpc --debug VMA_RETRY_CACHE="$dcache"
+# ...and in that cache without it: every splat fails, as before.
+rm "$drec"
+expect pbasesplat 1 "splats 2  |lockdep was off at the end" powerpc --debug VMA_RETRY_CACHE="$dcache"
+# make stress's second step (debug-base.sh --if-splats) on the result of a
+# debug run: no splats, or a record there when the run was judged: the
+# run's verdict stands, and nothing is built or booted.
+if_splats() { # if_splats WANT-EXIT TEXT [RESULT-JSON]
+	local rc=0
+	rm -rf "$tmp/ifs" && mkdir "$tmp/ifs"
+	[[ -z ${3:-} ]] || printf '%s\n' "$3" >"$tmp/ifs/powerpc-debug.result.json"
+	env -u TESTS VMA_RETRY_CACHE="$dcache" OUT="$tmp/ifs" "$VMA_RETRY_ROOT/scripts/debug-base.sh" \
+		--if-splats powerpc >"$tmp/judge.log" 2>&1 || rc=$?
+	checks=$((checks + 1))
+	if ((rc != $1)) || ! grep -qF -- "$2" "$tmp/judge.log"; then
+		printf 'test-judge: FAIL: debug-base.sh --if-splats on %s: exit %d (want %d), want "%s"\n' \
+			"${3:-no result}" "$rc" "$1" "$2" >&2
+		tail -n 3 "$tmp/judge.log" >&2
+		fails=$((fails + 1))
+	fi
+}
+if_splats 0 "verdict is pass with 0 splat line(s): nothing to compare" '{"verdict":"pass","splats":0}'
+if_splats 1 "verdict is fail with 0 splat line(s): nothing to compare" '{"verdict":"fail","splats":0}'
+if_splats 3 "no $tmp/ifs/powerpc-debug.result.json: the debug run did not get to its judge"
+cp "$tmp/pbase.rec" "$drec"
+if_splats 1 "judged against the base kernel's record $drec already" '{"verdict":"fail","splats":3}'
+rm "$drec"
+# The base's warning and one more splat: that one fails the run, and
+# lockdep off is not excused.
+doctor pbaseplus "$with_report"'
+	/^# init: running mremap_dontunmap/ { print "[    8.000000] WARNING: CPU: 1 PID: 147 at mm/memory.c:6301 handle_mm_fault+0x2d1/0x2e0" }
+	/^# vma-retry-init: done / { print "# vma-retry-init: debug_locks 0" }'
+expect pbaseplus 1 "splats 1 (+2 as on base)|1 kernel splat line(s): [    8.000000] WARNING: CPU: 1 PID: 147 at mm/memory.c|lockdep was off at the end" \
+	powerpc "${pdebug[@]}"
+# Another lockdep warning: in the same function with another message, or
+# in another function with the same message.
+PREPORT=${PREPORT/'DEBUG_LOCKS_WARN_ON(lockdep_hardirq_context())'/'DEBUG_LOCKS_WARN_ON(current->hardirq_chain_key != current->curr_chain_key)'} \
+	doctor potherwarn "$with_report"'
+	/^# vma-retry-init: done / { print "# vma-retry-init: debug_locks 0" }'
+! cmp -s "$tmp/pbasesplat.log" "$tmp/potherwarn.log" || die "test-judge: potherwarn: the report not changed"
+expect potherwarn 1 "splats 2  |lockdep was off at the end" powerpc "${pdebug[@]}"
+PREPORT=${PREPORT/'WARNING: at lockdep_hardirqs_on_prepare'/'WARNING: at lockdep_hardirqs_off'} \
+	doctor potherfunc "$with_report"'
+	/^# vma-retry-init: done / { print "# vma-retry-init: debug_locks 0" }'
+! cmp -s "$tmp/pbasesplat.log" "$tmp/potherfunc.log" || die "test-judge: potherfunc: the report not changed"
+expect potherfunc 1 "splats 2  |lockdep was off at the end" powerpc "${pdebug[@]}"
+# A record of another key (another debug config): not used.
+sed '1s/ config=[0-9a-f]*$/ config=0123456789abcdef/' "$tmp/pbase.rec" >"$tmp/pother.rec"
+expect pbasesplat 1 "splats 2  |lockdep was off at the end" powerpc --debug --base-splats "$tmp/pother.rec"
+checks=$((checks + 1))
+grep -qF "the base record $tmp/pother.rec is not used" "$tmp/judge.log" ||
+	{ echo "test-judge: FAIL: a record of another key: not said" >&2; fails=$((fails + 1)); }
+# A record whose boot did not say lockdep was off: the splat is the base's,
+# lockdep off is not excused.
+expect pbasesplat 1 "splats 0 (+2 as on base)|lockdep was off at the end" powerpc --debug --base-splats "$tmp/pbase-asis.rec"
 
 # ---- the benchmark's judge (bench-report.py --check, the gate bench) -------
 # A real quick run's log (scripts/tests/fixtures/README), doctored.
