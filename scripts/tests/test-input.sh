@@ -153,7 +153,8 @@ holds "make bisect-check ARCH=arm64 too" \
 # Every script says how it is used (and does nothing else).
 says_usage() { local out; out=$("$1" --help 2>&1) && grep -q "^[Uu]sage:" <<<"$out"; }
 for f in "$R"/scripts/*.sh "$R"/scripts/*.py "$R"/scripts/tests/*.sh; do
-	[[ $f == */lib.sh || $f == */lib-checks.sh ]] && continue
+	# (libraries, sourced or imported: lib.sh, lib-checks.sh, bench_log.py)
+	[[ $f == */lib.sh || $f == */lib-checks.sh || $f == */bench_log.py ]] && continue
 	holds "${f#"$R/"} --help" says_usage "$f"
 done
 
