@@ -63,10 +63,8 @@ done
 load_arch "$1"
 check_tests
 
-repo=$(kernel_tree)
+commit=$(base_commit_required)
 rev=$(base_rev)
-commit=$(regress_base_commit)
-[[ -n $commit ]] || die "base revision '$rev' not found in $repo (make apply; or set KERNEL_BASE=)"
 dest=$(debug_base_file "$commit")
 OUT=${OUT:-$VMA_RETRY_ROOT/out}
 S=$VMA_RETRY_ROOT/scripts

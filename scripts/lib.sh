@@ -440,6 +440,15 @@ regress_base_commit() {
 	tree=$(kernel_tree) || return 0
 	git -C "$tree" rev-parse -q --verify "$(base_rev)^{commit}" 2>/dev/null || true
 }
+# base_commit_required: regress_base_commit, or die saying how to get one
+# (a KERNEL_TREE that is not a kernel tree dies with kernel_tree's message).
+base_commit_required() {
+	local repo commit
+	repo=$(kernel_tree) || exit
+	commit=$(regress_base_commit)
+	[[ -n $commit ]] || die "base revision '$(base_rev)' not found in $repo (make apply; or set KERNEL_BASE=)"
+	printf '%s\n' "$commit"
+}
 # regress_header COMMIT: the key line of the loaded arch's baseline.
 regress_header() {
 	printf '# regress baseline: arch=%s base=%s config=%s\n' "$A_NAME" "$1" "$(regress_config_hash)"

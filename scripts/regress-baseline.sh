@@ -44,10 +44,8 @@ done
 (($# == 1)) || usage_error "one ARCH expected (see --help)"
 load_arch "$1"
 
-repo=$(kernel_tree)
+commit=$(base_commit_required)
 rev=$(base_rev)
-commit=$(regress_base_commit)
-[[ -n $commit ]] || die "base revision '$rev' not found in $repo (make apply; or set KERNEL_BASE=)"
 if [[ -n ${KERNEL_TREE:-} ]]; then
 	dest=$(regress_cache_file "$commit")
 else
