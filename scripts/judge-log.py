@@ -50,7 +50,9 @@ match a splat pattern, and checked nothing after it).
 --base-splats FILE --base-key LINE: FILE is the record of a debug boot of
 the base kernel (scripts/debug-base.sh), used only when its first line is
 LINE ("# debug base: arch=A base=COMMIT config=HASH"; else it is said and
-not used). A splat is a report: its splat lines (SPLAT_RE) grouped, a
+not used). A kernel line identical, time stamp included, to one of the
+REPORT_LINES lines before it is the same record on a second console and
+is counted once. A splat is a report: its splat lines (SPLAT_RE) grouped, a
 "Call Trace:" joining the report of the splat line before it (up to its
 "---[ end trace" line, within REPORT_LINES lines), its signature the
 normalized first line (time stamp, addresses, +0x offsets and numbers
@@ -281,7 +283,13 @@ class Log:
         self._in_ktap = False
         self._plan = None
         self._run_on, self._run_buf = False, []
+        recent = collections.deque(maxlen=REPORT_LINES)
         for n, line in enumerate(text(r) for r in self.raw):
+            # A kernel line identical, time stamp included, to one just
+            # before is the same printk record on a second console (a boot
+            # console not yet gone): one splat, not two.
+            echo = bool(KERNEL_LINE_RE.match(line)) and line in recent
+            recent.append(line)
             if self.kunit_end is None and INIT_START in line:
                 self.kunit_end = n
             elif self.kunit_end is not None and KERNEL_LINE_RE.match(line):
@@ -290,9 +298,10 @@ class Log:
                 self.build_id = line[len(BUILD_ID):].strip()
             if line.startswith(DEBUG_LOCKS):
                 self.debug_locks = line[len(DEBUG_LOCKS):].strip()
-            if SPLAT_RE.search(line):
+            if not echo and SPLAT_RE.search(line):
                 self.splats.append(line)
-            self._report_line(n, line)
+            if not echo:
+                self._report_line(n, line)
             if self._ktap_range(line):
                 self._ktap_line(line)
         if self.kunit_end is None:

@@ -54,7 +54,8 @@ exit status and the summary line or reason of each:
     init that did not finish: infra (3), no record. The fixture with that
     warning's lines (its report, from "cut here" to "end trace") and
     debug_locks 0, judged as powerpc's debug run: pass, "splats 0 (+2 as
-    on base)" and "lockdep off, as on the base kernel", also with the
+    on base)" and "lockdep off, as on the base kernel", also with every
+    line of the report printed twice (a second console), and with the
     record found in the cache by its key; with one more WARNING: fail (1);
     the warning with another message (DEBUG_LOCKS_WARN_ON of another
     condition) or in another function: fail, lockdep off failing too; the
@@ -673,6 +674,13 @@ if [[ $res != "pass 0 2 ['$gap: its checks were not active']" ]]; then
 	echo "test-judge: FAIL: powerpc-debug.result.json: $res" >&2
 	fails=$((fails + 1))
 fi
+# The base's report on two consoles, each line twice with its time stamp
+# (a boot console not yet gone: powerpc's debug boots of the series on
+# 2026-12-07): one report, as on the base kernel.
+PREPORT=$(sed p <<<"$PREPORT") doctor pbaseecho "$with_report"'
+	/^# vma-retry-init: done / { print "# vma-retry-init: debug_locks 0" }'
+expect pbaseecho 0 "pass   kunit 21/0/0  selftests 12/0/0  regress 11/0/1  splats 0 (+2 as on base)|$gap" \
+	powerpc "${pdebug[@]}"
 # The same record found by run-qemu.sh where debug-base.sh writes it, in a
 # cache of its own (with the base tree, whose commit is in the key).
 dcache=$tmp/dcache
