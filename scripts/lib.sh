@@ -226,12 +226,53 @@ ccache_env() { # SRC
 	export CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$1 CCACHE_DEPEND=1
 }
 
-# The one reader of selftests/tests: its rows, fields trimmed and inner
-# blanks squeezed, "name|timeout|kind|sources|arguments", one per line.
+# The one reader of selftests/tests: the rows of the loaded arch (all rows
+# when no arch is loaded, or with --all), fields trimmed and inner blanks
+# squeezed, "name|timeout|kind|sources|arguments", one per line. A kind
+# KIND:ARCH,ARCH... is a row of those arches only: on the others it does
+# not exist, and the kind is printed without its list, so that a row's line
+# (and the regress hash over it) is the same on every arch it runs on.
 test_rows() {
-	awk -F'|' '!/^#/ && NF {
+	local arch=${A_NAME:-}
+	[[ ${1:-} != --all ]] || arch=''
+	awk -F'|' -v arch="$arch" '!/^#/ && NF {
 		for (i = 1; i <= 5; i++) { gsub(/^[ \t]+|[ \t]+$/, "", $i); gsub(/[ \t]+/, " ", $i) }
-		print $1 "|" $2 "|" $3 "|" $4 "|" $5 }' "$VMA_RETRY_ROOT/selftests/tests"
+		kind = $3; list = ""
+		if ((c = index(kind, ":"))) {
+			list = substr(kind, c + 1); kind = substr(kind, 1, c - 1)
+			gsub(/[ ,]+/, ",", list)
+			if (arch != "" && index("," list ",", "," arch ",") == 0)
+				next
+		}
+		print $1 "|" $2 "|" kind "|" $4 "|" $5 }' "$VMA_RETRY_ROOT/selftests/tests"
+}
+# The arches of each row of selftests/tests, "name|kind|arch arch...", its
+# kind's list or all arches; a kind that is not required, optional or
+# regress, or a list that names no arch or one not in configs/arches:
+# exit 3 (check_tests calls it before any work).
+test_row_arches() {
+	local all
+	all=$(all_arches | paste -sd' ')
+	awk -F'|' -v all="$all" '!/^#/ && NF {
+		for (i = 1; i <= 3; i++) gsub(/^[ \t]+|[ \t]+$/, "", $i)
+		kind = $3; list = all
+		if ((c = index(kind, ":"))) {
+			list = substr(kind, c + 1); kind = substr(kind, 1, c - 1)
+			gsub(/[ \t,]+/, " ", list); gsub(/^ | $/, "", list)
+			n = split(list, a, " ")
+			if (!n) { printf "selftests/tests: %s: kind %s names no arch\n", $1, $3 > "/dev/stderr"; bad = 1 }
+			for (i = 1; i <= n; i++)
+				if (index(" " all " ", " " a[i] " ") == 0) {
+					printf "selftests/tests: %s: unknown arch %s in %s (configs/arches: %s)\n", $1, a[i], $3, all > "/dev/stderr"
+					bad = 1
+				}
+		}
+		if (kind !~ /^(required|optional|regress)$/) {
+			printf "selftests/tests: %s: unknown kind %s (required, optional or regress, then :ARCH,ARCH... or nothing)\n", $1, $3 > "/dev/stderr"
+			bad = 1
+		}
+		print $1 "|" kind "|" list
+	} END { exit bad ? 3 : 0 }' "$VMA_RETRY_ROOT/selftests/tests"
 }
 
 # program_sources TREE MAIN [SOURCE...]: a test program's sources, one per
@@ -269,8 +310,8 @@ source_path() {
 	esac
 }
 
-# The names of the rows of selftests/tests of one kind (required, optional,
-# regress), one per line.
+# The names of the loaded arch's rows of selftests/tests of one kind
+# (required, optional, regress), one per line.
 tests_of_kind() { test_rows | awk -F'|' -v k="$1" '$3 == k { print $1 }'; }
 
 # ---- the per-arch table (configs/arches) ----------------------------------
@@ -424,7 +465,9 @@ guest_headers() {
 # The loaded arch's config hash: its test kernel's fragments as
 # build-kernel.sh merges them (comments and blank lines dropped; the
 # kunitconfig is the tree's, so the base commit covers it) and the regress
-# rows of selftests/tests, in a 16-digit sha256.
+# rows of selftests/tests that run on it (test_rows: a row's arch list is
+# not hashed, so adding a row for other arches changes nothing here), in a
+# 16-digit sha256.
 regress_config_hash() {
 	{
 		grep -hv '^#' "$VMA_RETRY_ROOT/configs/common.config" "$VMA_RETRY_ROOT/configs/$A_NAME.config" \
@@ -552,17 +595,24 @@ check_numbers() {
 		[[ -z ${!v:-} || ${!v} =~ ^[1-9][0-9]*$ ]] || usage_error "$v='${!v}': it is a positive number"
 	done
 }
-# TESTS=a,b: names of selftests/tests rows.
+# selftests/tests itself (test_row_arches: exit 3 on a bad kind or arch
+# list), then TESTS=a,b: names of its rows that run on the arch (the loaded
+# one, else ARCH=, if given).
 check_tests() {
+	local rows names t list arch=${A_NAME:-${ARCH:-}} arches
+	rows=$(test_row_arches) || exit "$EXIT_INFRA"
 	[[ -n ${TESTS:-} ]] || return 0
-	local names t list
-	names=$(test_rows | cut -d'|' -f1 | paste -sd' ')
+	names=$(test_rows --all | cut -d'|' -f1 | paste -sd' ')
 	[[ $TESTS != ,* && $TESTS != *, && $TESTS != *,,* ]] ||
 		usage_error "TESTS='$TESTS': an empty name; valid (selftests/tests, comma-separated): $names"
 	IFS=, read -r -a list <<<"$TESTS"
 	for t in "${list[@]}"; do
 		[[ " $names " == *" $t "* ]] ||
 			usage_error "TESTS='$TESTS': unknown test '$t'; valid (selftests/tests): $names"
+		[[ -n $arch ]] || continue
+		arches=$(awk -F'|' -v t="$t" '$1 == t { print $3 }' <<<"$rows")
+		[[ " $arches " == *" $arch "* ]] ||
+			usage_error "TESTS='$TESTS': test '$t' does not run on $arch, only on: $arches (selftests/tests)"
 	done
 }
 check_arch_names() { # VAR: each word of VAR is an arch of configs/arches

@@ -43,6 +43,7 @@ while (($#)); do
 done
 (($# == 1)) || usage_error "one ARCH expected (see --help)"
 load_arch "$1"
+check_tests
 
 commit=$(base_commit_required)
 rev=$(base_rev)

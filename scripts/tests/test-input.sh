@@ -37,7 +37,12 @@ gate "input"):
     with a throwaway identity) with no other file touched
     but its config fragment; a section without its fragment, with a
     debug fragment that does not exist, a misspelt or repeated field or
-    without a QEMU package is an error naming the arch.
+    without a QEMU package is an error naming the arch;
+  - in the scratch copy, a regress row for x86_64 and arm64 only
+    (regress:x86_64,arm64) is no row of riscv and leaves riscv's regress
+    config hash as it was, changes x86_64's, and is x86_64's with its kind
+    bare; TESTS= naming it on riscv exits 2; a misspelt arch or kind, or
+    an empty list, exits 3.
 Exit status: 0 all hold, 1 one does not (each is printed).
 EOF_USAGE
 }
@@ -196,6 +201,35 @@ edit_dummy 's/^tset .*/list          twice@lists.kernel.test/'
 expect 3 "dummy: field list given twice" "a field given twice" in_tmp 'load_arch dummy'
 edit_dummy '{ /^list          twice/d; /^qemu_package /d; }'
 expect 3 "dummy: no qemu_package" "a section without a QEMU package" in_tmp 'load_arch dummy'
+# A row for some arches (kind KIND:ARCH,...): on the others it does not
+# exist, and an arch's regress hash covers its own rows only, so adding
+# one re-keys no other arch's baseline; a misspelt arch or kind is an
+# error, not a row that vanishes.
+mkdir -p "$tmp/selftests"
+cp "$R/selftests/tests" "$tmp/selftests/"
+hashes() { # ROOT: "arch hash" of riscv and x86_64
+	VMA_RETRY_CACHE=$tmp/cache bash -c ". '$1/scripts/lib.sh'
+		for a in riscv x86_64; do load_arch \$a; echo \$a \$(regress_config_hash); done"
+}
+h_before=$(hashes "$R")
+echo 'scratch | 60 | regress:x86_64,arm64 | tools/testing/selftests/mm/scratch.c |' >>"$tmp/selftests/tests"
+h_after=$(hashes "$tmp")
+holds "a row for x86_64 and arm64 keeps riscv's regress hash" \
+	test "$(grep riscv <<<"$h_after")" == "$(grep riscv <<<"$h_before")"
+holds "...and changes x86_64's" test "$(grep x86_64 <<<"$h_after")" != "$(grep x86_64 <<<"$h_before")"
+holds "...is not a row of riscv" test -z "$(in_tmp 'load_arch riscv; test_rows' | grep '^scratch|')"
+holds "...is a regress row of x86_64, its kind bare" \
+	grep -qx 'scratch|60|regress|tools/testing/selftests/mm/scratch.c|' <<<"$(in_tmp 'load_arch x86_64; test_rows')"
+expect 2 "test 'scratch' does not run on riscv, only on: x86_64 arm64" "TESTS= naming it on riscv" \
+	in_tmp 'load_arch riscv; TESTS=scratch check_tests'
+holds "...and on arm64 is fine" in_tmp 'load_arch arm64; TESTS=scratch check_tests'
+sed -i 's/regress:x86_64,arm64 /regress:x86-64,arm64 /' "$tmp/selftests/tests"
+expect 3 "scratch: unknown arch x86-64 in regress:x86-64,arm64" "a misspelt arch in a row" \
+	in_tmp 'load_arch arm64; check_tests'
+sed -i 's/regress:x86-64,arm64 /regres /' "$tmp/selftests/tests"
+expect 3 "scratch: unknown kind regres" "a misspelt kind" in_tmp 'check_tests'
+sed -i 's/regres /regress: /' "$tmp/selftests/tests"
+expect 3 "scratch: kind regress: names no arch" "an empty arch list" in_tmp 'check_tests'
 # Other readers of the table would not see the scratch row's changes.
 others=$(grep -l 'configs/arches' "$R"/scripts/*.sh "$R"/scripts/tests/*.sh "$R"/scripts/*.py "$R/Makefile" 2>/dev/null |
 	grep -v -e '/lib.sh$' -e '/test-input.sh$' | xargs -r grep -lE "awk[^|]*configs/arches|< *\"?\\\$ARCH_TABLE" || true)
