@@ -226,53 +226,60 @@ ccache_env() { # SRC
 	export CCACHE_NOHASHDIR=1 CCACHE_BASEDIR=$1 CCACHE_DEPEND=1
 }
 
-# The one reader of selftests/tests: the rows of the loaded arch (all rows
-# when no arch is loaded, or with --all), fields trimmed and inner blanks
-# squeezed, "name|timeout|kind|sources|arguments", one per line. A kind
-# KIND:ARCH,ARCH... is a row of those arches only: on the others it does
-# not exist, and the kind is printed without its list, so that a row's line
-# (and the regress hash over it) is the same on every arch it runs on.
-test_rows() {
-	local arch=${A_NAME:-}
-	[[ ${1:-} != --all ]] || arch=''
-	awk -F'|' -v arch="$arch" '!/^#/ && NF {
-		for (i = 1; i <= 5; i++) { gsub(/^[ \t]+|[ \t]+$/, "", $i); gsub(/[ \t]+/, " ", $i) }
-		kind = $3; list = ""
-		if ((c = index(kind, ":"))) {
-			list = substr(kind, c + 1); kind = substr(kind, 1, c - 1)
-			gsub(/[ ,]+/, ",", list)
-			if (arch != "" && index("," list ",", "," arch ",") == 0)
-				next
-		}
-		print $1 "|" $2 "|" kind "|" $4 "|" $5 }' "$VMA_RETRY_ROOT/selftests/tests"
-}
-# The arches of each row of selftests/tests, "name|kind|arch arch...", its
-# kind's list or all arches; a kind that is not required, optional or
-# regress, or a list that names no arch or one not in configs/arches:
-# exit 3 (check_tests calls it before any work).
-test_row_arches() {
+# The one reader of selftests/tests: its rows parsed once,
+# "name|timeout|kind|arches|sources|arguments", fields trimmed and inner
+# blanks squeezed, kind without its arch list, arches that list (KIND:ARCH,
+# ARCH...: a row of those arches only) or every arch of configs/arches,
+# space-separated. A kind that is not required, optional or regress, a
+# list that names no arch or one not in configs/arches, or a name with two
+# rows on one arch (a name may have a row per arch list, for arguments
+# that differ by arch): a message each and exit 3 (check_tests calls it
+# before any work).
+test_table() {
 	local all
 	all=$(all_arches | paste -sd' ')
 	awk -F'|' -v all="$all" '!/^#/ && NF {
-		for (i = 1; i <= 3; i++) gsub(/^[ \t]+|[ \t]+$/, "", $i)
+		for (i = 1; i <= 5; i++) { gsub(/^[ \t]+|[ \t]+$/, "", $i); gsub(/[ \t]+/, " ", $i) }
 		kind = $3; list = all
 		if ((c = index(kind, ":"))) {
 			list = substr(kind, c + 1); kind = substr(kind, 1, c - 1)
-			gsub(/[ \t,]+/, " ", list); gsub(/^ | $/, "", list)
-			n = split(list, a, " ")
-			if (!n) { printf "selftests/tests: %s: kind %s names no arch\n", $1, $3 > "/dev/stderr"; bad = 1 }
-			for (i = 1; i <= n; i++)
-				if (index(" " all " ", " " a[i] " ") == 0) {
-					printf "selftests/tests: %s: unknown arch %s in %s (configs/arches: %s)\n", $1, a[i], $3, all > "/dev/stderr"
-					bad = 1
-				}
+			gsub(/[ ,]+/, " ", list); gsub(/^ | $/, "", list)
+			if (list == "") { printf "selftests/tests: %s: kind %s names no arch\n", $1, $3 > "/dev/stderr"; bad = 1 }
+		}
+		n = split(list, a, " ")
+		for (i = 1; i <= n; i++) {
+			if (index(" " all " ", " " a[i] " ") == 0) {
+				printf "selftests/tests: %s: unknown arch %s in %s (configs/arches: %s)\n", $1, a[i], $3, all > "/dev/stderr"
+				bad = 1
+			} else if (($1, a[i]) in on) {
+				printf "selftests/tests: %s: two rows on %s (a name may have a row per arch list, no arch on two)\n", $1, a[i] > "/dev/stderr"
+				bad = 1
+			}
+			on[$1, a[i]] = 1
 		}
 		if (kind !~ /^(required|optional|regress)$/) {
 			printf "selftests/tests: %s: unknown kind %s (required, optional or regress, then :ARCH,ARCH... or nothing)\n", $1, $3 > "/dev/stderr"
 			bad = 1
 		}
-		print $1 "|" kind "|" list
+		print $1 "|" $2 "|" kind "|" list "|" $4 "|" $5
 	} END { exit bad ? 3 : 0 }' "$VMA_RETRY_ROOT/selftests/tests"
+}
+# The rows of the loaded arch (all rows when no arch is loaded, or with
+# --all), "name|timeout|kind|sources|arguments", one per line: a row's line
+# (and the regress hash over it) is the same on every arch it runs on.
+test_rows() {
+	local arch=${A_NAME:-} t
+	[[ ${1:-} != --all ]] || arch=''
+	t=$(test_table) || return
+	[[ -n $t ]] || return 0
+	awk -F'|' -v arch="$arch" 'arch == "" || index(" " $4 " ", " " arch " ") {
+		print $1 "|" $2 "|" $3 "|" $5 "|" $6 }' <<<"$t"
+}
+# The arches of each row, "name|kind|arch arch..." (test_table's exit 3).
+test_row_arches() {
+	local t
+	t=$(test_table) || return
+	[[ -z $t ]] || awk -F'|' '{ print $1 "|" $3 "|" $4 }' <<<"$t"
 }
 
 # program_sources TREE MAIN [SOURCE...]: a test program's sources, one per
@@ -602,7 +609,7 @@ check_tests() {
 	local rows names t list arch=${A_NAME:-${ARCH:-}} arches
 	rows=$(test_row_arches) || exit "$EXIT_INFRA"
 	[[ -n ${TESTS:-} ]] || return 0
-	names=$(test_rows --all | cut -d'|' -f1 | paste -sd' ')
+	names=$(test_rows --all | cut -d'|' -f1 | awk '!seen[$0]++' | paste -sd' ')
 	[[ $TESTS != ,* && $TESTS != *, && $TESTS != *,,* ]] ||
 		usage_error "TESTS='$TESTS': an empty name; valid (selftests/tests, comma-separated): $names"
 	IFS=, read -r -a list <<<"$TESTS"
@@ -610,7 +617,7 @@ check_tests() {
 		[[ " $names " == *" $t "* ]] ||
 			usage_error "TESTS='$TESTS': unknown test '$t'; valid (selftests/tests): $names"
 		[[ -n $arch ]] || continue
-		arches=$(awk -F'|' -v t="$t" '$1 == t { print $3 }' <<<"$rows")
+		arches=$(awk -F'|' -v t="$t" '$1 == t { print $3 }' <<<"$rows" | paste -sd' ')
 		[[ " $arches " == *" $arch "* ]] ||
 			usage_error "TESTS='$TESTS': test '$t' does not run on $arch, only on: $arches (selftests/tests)"
 	done

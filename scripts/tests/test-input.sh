@@ -101,7 +101,7 @@ expect 2 "not a build ID \\(hex digits\\): 'xyz'" "judge-log.py --build-id xyz" 
 	--arch x86_64 --label x86_64 --log /dev/null --out /nonexistent --build-id xyz
 expect 2 "no file" "bench.sh --hold-patch missing" "$R/scripts/bench.sh" --hold-patch /nonexistent x86_64
 
-valid_tests="valid \\(selftests/tests\\): $(test_rows | cut -d'|' -f1 | paste -sd' ')"
+valid_tests="valid \\(selftests/tests\\): $(test_rows | cut -d'|' -f1 | awk '!seen[$0]++' | paste -sd' ')"
 expect 2 "unknown test 'vma_rety'; $valid_tests" "TESTS=vma_rety make run ARCH=x86_64" \
 	mk TESTS=vma_rety run ARCH=x86_64
 expect 2 "unknown test 'nosuch'" "TESTS=vma_retry,nosuch make stress" mk TESTS=vma_retry,nosuch stress ARCH=arm64
@@ -230,6 +230,17 @@ sed -i 's/regress:x86-64,arm64 /regres /' "$tmp/selftests/tests"
 expect 3 "scratch: unknown kind regres" "a misspelt kind" in_tmp 'check_tests'
 sed -i 's/regres /regress: /' "$tmp/selftests/tests"
 expect 3 "scratch: kind regress: names no arch" "an empty arch list" in_tmp 'check_tests'
+# One name, a row per arch list (arguments that differ by arch): each arch
+# has the one row of its list; an arch on two rows is an error.
+sed -i 's/| regress: |/| regress:x86_64 |/' "$tmp/selftests/tests"
+echo 'scratch | 60 | regress:riscv,arm64 | tools/testing/selftests/mm/scratch.c | -T x' >>"$tmp/selftests/tests"
+holds "a name with rows on x86_64 and on riscv,arm64 is fine" in_tmp 'load_arch riscv; TESTS=scratch check_tests'
+holds "...and riscv has the second row alone" \
+	test "$(in_tmp 'load_arch riscv; test_rows' | grep '^scratch|')" == 'scratch|60|regress|tools/testing/selftests/mm/scratch.c|-T x'
+holds "...and x86_64 the first alone" \
+	test "$(in_tmp 'load_arch x86_64; test_rows' | grep '^scratch|')" == 'scratch|60|regress|tools/testing/selftests/mm/scratch.c|'
+sed -i 's/| regress:riscv,arm64 |/| regress:riscv,x86_64 |/' "$tmp/selftests/tests"
+expect 3 "scratch: two rows on x86_64" "a name with two rows on one arch" in_tmp 'check_tests'
 # Other readers of the table would not see the scratch row's changes.
 others=$(grep -l 'configs/arches' "$R"/scripts/*.sh "$R"/scripts/tests/*.sh "$R"/scripts/*.py "$R/Makefile" 2>/dev/null |
 	grep -v -e '/lib.sh$' -e '/test-input.sh$' | xargs -r grep -lE "awk[^|]*configs/arches|< *\"?\\\$ARCH_TABLE" || true)
