@@ -23,7 +23,12 @@ per-block log ratio, its mean given back as a geometric mean ratio with a
 95% t-interval, the t-test p and the exact signed-rank p; q is the
 Benjamini-Hochberg adjustment over the series/base and hold/base tests of
 the tables' endpoints. The A/A line counts the base2/base intervals that
-exclude 1. --plan FILE: the plan the boots ran; its '# primary: PAIR
+exclude 1; under it, each of those with the A/A tests that move with it
+(per-block log ratios correlated at |r| >= 0.9: one excursion of the
+boots seen through several endpoints, not several false positives) and
+its ratio in the blocks where base2 booted after base and in those where
+it booted before (where the boot's position in its block matters, the
+two differ). --plan FILE: the plan the boots ran; its '# primary: PAIR
 WORKLOAD KEY=VALUE... METRIC' lines name the primary endpoints, listed
 first. Pooled per-call latencies of the writers and fork (from their
 histograms) get a hierarchical bootstrap, blocks then calls, --resamples
@@ -612,7 +617,63 @@ def aa_line(aa):
             'nominal 5%)')
 
 
-def render_tests(family, aa, primaries, plan, blocks):
+AA_R = 0.9   # |r| of A/A tests' per-block log ratios that move together
+
+
+def block_logs(t):
+    return {b: math.log(v) for b, v in t['result']['blocks'].items()
+            if v and v > 0}
+
+
+def correlation(x, y):
+    """Pearson r of two {block: value} over their common blocks (None
+    with fewer than three, or no spread)."""
+    common = sorted(set(x) & set(y))
+    if len(common) < 3:
+        return None
+    a = [x[b] for b in common]
+    b = [y[b] for b in common]
+    ma, mb = sum(a) / len(a), sum(b) / len(b)
+    sab = sum((u - ma) * (v - mb) for u, v in zip(a, b))
+    saa = sum((u - ma) ** 2 for u in a)
+    sbb = sum((v - mb) ** 2 for v in b)
+    return sab / math.sqrt(saa * sbb) if saa > 0 and sbb > 0 else None
+
+
+def aa_diagnostics(aa, positions):
+    """For each A/A test whose interval excludes 1: the other A/A tests
+    that move with it (per-block log ratios correlated at |r| >= AA_R: one
+    excursion of the boots seen through several endpoints, not several
+    false positives), and base2/base split by whether base2 booted after
+    or before base in its block (positions: {(kernel, block): index in
+    the block}). Returns (groups, [(test, [(other, r)], after, before)]),
+    groups being the number of excluding tests that do not move with an
+    earlier excluding one; after, before: (blocks, geometric mean)."""
+    bad = [t for t in aa if excludes_1(t['result'])]
+    logs = {id(t): block_logs(t) for t in aa}
+    out, groups, seen = [], 0, []
+    for t in bad:
+        mates = []
+        for o in aa:
+            r = correlation(logs[id(t)], logs[id(o)]) if o is not t else None
+            if r is not None and abs(r) >= AA_R:
+                mates.append((o, r))
+        if not any(o in seen for o, _ in mates):
+            groups += 1
+        seen.append(t)
+        split = {True: [], False: []}
+        for b, v in logs[id(t)].items():
+            pb, pa = positions.get(('base2', int(b))), positions.get(
+                ('base', int(b)))
+            if pb is not None and pa is not None:
+                split[pb > pa].append(v)
+        gm = [(len(split[k]), f'{math.exp(sum(split[k]) / len(split[k])):.2f}'
+               if split[k] else '-') for k in (True, False)]
+        out.append((t, mates, gm[0], gm[1]))
+    return groups, out
+
+
+def render_tests(family, aa, primaries, plan, blocks, positions=None):
     lines = ['Paired tests', '============',
              f'   blocks: {blocks} (a block is one boot of each kernel; '
              'the order of the boots is in manifest.tsv)',
@@ -622,11 +683,20 @@ def render_tests(family, aa, primaries, plan, blocks):
              f'over the {len(family)} series/base and hold/base tests',
              '   ' + aa_line(aa)]
     if aa:
-        bad = [t for t in aa if excludes_1(t['result'])]
-        for t in bad:
+        groups, diag = aa_diagnostics(aa, positions or {})
+        if diag:
+            lines.append(f'     in {groups} group(s) of endpoints that move '
+                         f'together (per-block log ratios |r| >= {AA_R}):')
+        for t, mates, after, before in diag:
             lines.append(f'     A/A excludes 1: {t["table"]} {t["label"]} '
                          f'{metric_name(t["metric"])} '
                          f'{fmt_ratio(t["result"])}')
+            for o, r in mates:
+                lines.append(f'       moves with {o["table"]} {o["label"]} '
+                             f'{metric_name(o["metric"])} (r {r:.2f})')
+            lines.append(f'       base2 booted after base: {after[1]} '
+                         f'({after[0]} blocks); before: {before[1]} '
+                         f'({before[0]} blocks)')
     head = ['', 'pair', 'table', 'config', 'metric', 'ratio [95% CI]', 'n',
             'p', 'pW', 'q']
 
@@ -1296,7 +1366,8 @@ def write_outputs(out, boots, runs, report, args):
                     **{k: v for k, v in t['result'].items()})
                for t in family],
         aa=dict(tests=len(aa),
-                exclude_1=sum(excludes_1(t['result']) for t in aa)),
+                exclude_1=sum(excludes_1(t['result']) for t in aa),
+                groups=aa_diagnostics(aa, {})[0]),
         latency={short: [dict(config=lb, kernels=res)
                          for _, lb, res in rows]
                  for short, (_, rows) in lat.items()},
@@ -1308,8 +1379,14 @@ def write_outputs(out, boots, runs, report, args):
     head = [f'kernels: {" ".join(kernels)}; blocks: {len(blocks)}'
             + (f'; block order seed {args.order_seed}'
                if args.order_seed is not None else ''), clock_line(runs), '']
+    positions = {}
+    for b in boots:
+        positions[(b['kernel'], b['boot'])] = sum(
+            1 for o in boots if o['boot'] == b['boot'] and
+            boots.index(o) < boots.index(b))
     text = '\n'.join(head + render_tests(family, aa, args.primaries,
-                                         args.plan, len(blocks))) + \
+                                         args.plan, len(blocks),
+                                         positions)) + \
         '\n' + render_tables(configs, kernels) + '\n' + \
         render_latency(lat, args.resamples)
     print(text)

@@ -34,6 +34,9 @@ and the report end to end:
     the series' p99 interval below 1 holding 0.5, hold's holding 1, the
     A/A line and count, the hierarchical p99 ratio, the plots; a bad
     "# primary:" line and an unknown kernel: exit 2, before any output;
+    on 8 blocks with base2 1.6 times slower: the A/A tests that exclude 1
+    are one group that moves together (latencies up, faults/s down: r
+    near -1 counts), and each has its split by boot order;
   - the plans that run plan-full's configurations alone (plan-primary,
     plan-launch) run them with plan-full's very arguments: each of their
     command lines is a line of plan-full, and plan-primary's "# primary:"

@@ -204,11 +204,11 @@ def shift_hist(text, f):
     return ','.join(f'{i}:{c}' for i, c in sorted(out.items()))
 
 
-def synthetic_run(d, blocks, effect, seed=7):
+def synthetic_run(d, blocks, effect, seed=7, aa=1):
     """d/manifest.tsv and logs: the fixture's records as blocks of base,
     base2, series and hold, each boot slower or faster by a lognormal
     block effect and boot effect; the series' latencies effect times the
-    base's and its faults/s 1/effect times."""
+    base's and its faults/s 1/effect times (base2's: aa times)."""
     rng = random.Random(seed)
     with open(FIXTURE, encoding='utf-8') as f:
         lines = f.read().split('\n')
@@ -219,7 +219,7 @@ def synthetic_run(d, blocks, effect, seed=7):
         rng.shuffle(order)
         for k in order:
             f = blockf * math.exp(rng.gauss(0, .1)) * \
-                (effect if k == 'series' else 1)
+                (effect if k == 'series' else aa if k == 'base2' else 1)
             out = []
             for line in lines:
                 m = re.match(r'^(.*# VMA_BENCH )(\{.*\})\s*$', line)
@@ -297,6 +297,32 @@ class Report(unittest.TestCase):
             for png in ('ecdf_writer_mmap.png', 'throughput_ratios.png',
                         'writer_p99_vs_d.png'):
                 self.assertTrue(os.path.getsize(os.path.join(d, 'out', png)))
+
+    def test_aa_excursion(self):
+        """base2 made slower in every block (what the A/A control must
+        catch): its excluding endpoints are one excursion seen several
+        times (they move together), and the boot order split is shown."""
+        with tempfile.TemporaryDirectory() as d:
+            synthetic_run(d, 8, 1, aa=1.6)
+            r = self.run_report(d)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            out = r.stdout
+            self.assertRegex(out, r'A/A control \(base2/base, the base '
+                             r'booted again\): [34] of 4 intervals exclude 1')
+            self.assertIn('in 1 group(s) of endpoints that move together '
+                          '(per-block log ratios |r| >= 0.9):', out)
+            # faults/s falls as the latencies rise: r near -1 moves too
+            self.assertRegex(out, r'\n +moves with no writer .* faults.per_s '
+                             r'\(r -(0\.9\d|1\.00)\)\n')
+            split = re.findall(r'base2 booted after base: ([\d.]+) \((\d+) '
+                               r'blocks\); before: ([\d.]+) \((\d+) blocks\)',
+                               out)
+            self.assertTrue(split, out)
+            for after, na, before, nb in split:
+                self.assertEqual(int(na) + int(nb), 8)
+            with open(os.path.join(d, 'out', 'summary.json'),
+                      encoding='utf-8') as fh:
+                self.assertEqual(json.load(fh)['aa']['groups'], 1)
 
     def test_bad_input(self):
         with tempfile.TemporaryDirectory() as d:
