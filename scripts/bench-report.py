@@ -673,7 +673,7 @@ def aa_diagnostics(aa, positions):
     return groups, out
 
 
-def render_tests(family, aa, primaries, plan, blocks, positions=None):
+def render_tests(family, aa, primaries, plan, blocks, aa_diag):
     lines = ['Paired tests', '============',
              f'   blocks: {blocks} (a block is one boot of each kernel; '
              'the order of the boots is in manifest.tsv)',
@@ -683,7 +683,7 @@ def render_tests(family, aa, primaries, plan, blocks, positions=None):
              f'over the {len(family)} series/base and hold/base tests',
              '   ' + aa_line(aa)]
     if aa:
-        groups, diag = aa_diagnostics(aa, positions or {})
+        groups, diag = aa_diag
         if diag:
             lines.append(f'     in {groups} group(s) of endpoints that move '
                          f'together (per-block log ratios |r| >= {AA_R}):')
@@ -1348,6 +1348,11 @@ def write_outputs(out, boots, runs, report, args):
     groups = group_runs(runs)
     configs = summarize(groups)
     family, aa = build_tests(configs, args.primaries)
+    positions, seen = {}, {}
+    for b in boots:   # the manifest lists the boots in the order they ran
+        positions[(b['kernel'], b['boot'])] = seen.get(b['boot'], 0)
+        seen[b['boot']] = seen.get(b['boot'], 0) + 1
+    aa_diag = aa_diagnostics(aa, positions)
     lat = latency_tables(configs, groups, args.seed, args.resamples)
     for c in untabulated(configs):
         Report.warn(f'{c["workload"]} {c["label"]}: in no table (only '
@@ -1367,7 +1372,7 @@ def write_outputs(out, boots, runs, report, args):
                for t in family],
         aa=dict(tests=len(aa),
                 exclude_1=sum(excludes_1(t['result']) for t in aa),
-                groups=aa_diagnostics(aa, {})[0]),
+                groups=aa_diag[0]),
         latency={short: [dict(config=lb, kernels=res)
                          for _, lb, res in rows]
                  for short, (_, rows) in lat.items()},
@@ -1379,14 +1384,9 @@ def write_outputs(out, boots, runs, report, args):
     head = [f'kernels: {" ".join(kernels)}; blocks: {len(blocks)}'
             + (f'; block order seed {args.order_seed}'
                if args.order_seed is not None else ''), clock_line(runs), '']
-    positions = {}
-    for b in boots:
-        positions[(b['kernel'], b['boot'])] = sum(
-            1 for o in boots if o['boot'] == b['boot'] and
-            boots.index(o) < boots.index(b))
     text = '\n'.join(head + render_tests(family, aa, args.primaries,
                                          args.plan, len(blocks),
-                                         positions)) + \
+                                         aa_diag)) + \
         '\n' + render_tables(configs, kernels) + '\n' + \
         render_latency(lat, args.resamples)
     print(text)
