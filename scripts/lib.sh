@@ -264,12 +264,11 @@ test_table() {
 		print $1 "|" $2 "|" kind "|" list "|" $4 "|" $5
 	} END { exit bad ? 3 : 0 }' "$VMA_RETRY_ROOT/selftests/tests"
 }
-# The rows of the loaded arch (all rows when no arch is loaded, or with
-# --all), "name|timeout|kind|sources|arguments", one per line: a row's line
-# (and the regress hash over it) is the same on every arch it runs on.
+# The rows of the loaded arch (all rows when no arch is loaded),
+# "name|timeout|kind|sources|arguments", one per line: a row's line (and
+# the regress hash over it) is the same on every arch it runs on.
 test_rows() {
 	local arch=${A_NAME:-} t
-	[[ ${1:-} != --all ]] || arch=''
 	t=$(test_table) || return
 	[[ -n $t ]] || return 0
 	awk -F'|' -v arch="$arch" 'arch == "" || index(" " $4 " ", " " arch " ") {
@@ -609,7 +608,7 @@ check_tests() {
 	local rows names t list arch=${A_NAME:-${ARCH:-}} arches
 	rows=$(test_row_arches) || exit "$EXIT_INFRA"
 	[[ -n ${TESTS:-} ]] || return 0
-	names=$(test_rows --all | cut -d'|' -f1 | awk '!seen[$0]++' | paste -sd' ')
+	names=$(cut -d'|' -f1 <<<"$rows" | awk '!seen[$0]++' | paste -sd' ')
 	[[ $TESTS != ,* && $TESTS != *, && $TESTS != *,,* ]] ||
 		usage_error "TESTS='$TESTS': an empty name; valid (selftests/tests, comma-separated): $names"
 	IFS=, read -r -a list <<<"$TESTS"
