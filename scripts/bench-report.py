@@ -4,6 +4,7 @@
 
 Usage: bench-report.py --manifest FILE [--out DIR] [--check]
                        [--plan FILE] [--resamples N] [--seed N]
+                       [--samples CSV]
 
 The manifest is a TSV file, one line per boot: kernel<TAB>block<TAB>logfile
 (kernel: base, base2, series or hold; block: an integer, the boots of one
@@ -33,6 +34,11 @@ WORKLOAD KEY=VALUE... METRIC' lines name the primary endpoints, listed
 first. Pooled per-call latencies of the writers and fork (from their
 histograms) get a hierarchical bootstrap, blocks then calls, --resamples
 times with --seed. Documentation/benchmark.txt has the why.
+
+--samples CSV: take the records from the samples.csv of an earlier report
+instead of the logs (which results/ does not keep), to test an endpoint
+added since: the paired tests, tables and ratio plot are made again, but
+not the pooled latencies or the ECDFs (samples.csv has no histograms).
 
 --out DIR (created) gets:
   samples.csv           one row per record, flattened (no histogram)
@@ -134,7 +140,7 @@ def writer_sel(op):
 # endpoints of the paired tests (default: main), and the per-call
 # latencies (lat: from the due time; svc: from the start) that the
 # hierarchical bootstrap resamples (none: no latency table).
-WRITER_ENDPOINTS = ('lat.p50_us', 'lat.p99_us', 'lat.rate')
+WRITER_ENDPOINTS = ('lat.p50_us', 'lat.p99_us', 'lat.rate', 'faults.per_s')
 PER_BOOT = ('lat.p99_us', 'svc.p99_us')   # in summary.json, for the plots
 TABLES = (
     dict(title='1a. unrelated-VMA writer, op mmap', short='writer mmap',
@@ -146,11 +152,13 @@ TABLES = (
          rows=('delay_ms', 'threads', 'nice'),
          lat=LAT_ROWS, other=WRITER_ROWS, main='lat.p99_us',
          endpoints=WRITER_ENDPOINTS, hist='lat'),
+    # svc.p99_us: the slowest calls' own time, which the series' higher
+    # rate hides in the latency from the due time
     dict(title='2. same-VMA writer (samevma)', short='samevma',
          sel=lambda w, pr: w == 'samevma',
          rows=('delay_ms', 'threads', 'nice'),
          lat=LAT_ROWS, other=WRITER_ROWS, main='lat.p99_us',
-         endpoints=WRITER_ENDPOINTS, hist='lat'),
+         endpoints=WRITER_ENDPOINTS + ('svc.p99_us',), hist='lat'),
     # fork() is slower than the offered 50/s under TCG: from the due time
     # its latency would be the backlog, so the table is of each call's own
     # duration (svc)
@@ -219,7 +227,7 @@ TABLES = (
          main='launch.makespan_ms',
          endpoints=('launch.makespan_ms', 'mmap_lock.read_acq',
                     'mmap_lock.read_wait_ms', 'mmap_lock.write_wait_ms',
-                    'mmap.p99_us', 'fork.p99_us')),
+                    'mmap.p99_us', 'fork.p99_us', 'launch.majflt')),
 )
 
 
@@ -375,6 +383,37 @@ def read_log(boot, report):
                    'line (boot did not complete)')
     if not runs:
         report.add('incomplete', f'{name}: no VMA_BENCH records')
+    return runs
+
+
+def csv_param(v):
+    for conv in (int, float):
+        try:
+            return conv(v)
+        except ValueError:
+            pass
+    return v
+
+
+def read_samples(path):
+    """The runs of a samples.csv (write_csv), without histograms."""
+    runs = []
+    with open(path, newline='', encoding='utf-8') as f:
+        for row in csv.DictReader(f):
+            res = row['clock.res_ns']
+            runs.append(dict(
+                kernel=row['kernel'], boot=int(row['boot']),
+                seq=int(row['seq']), line=int(row['line']),
+                workload=row['workload'],
+                params={k[7:]: csv_param(v) for k, v in row.items()
+                        if k.startswith('params.') and v != ''},
+                ok=row['ok'] == '1', error=row['error'],
+                clock_source=row['clock.source'] or None,
+                clock_res_ns=csv_param(res) if res else None,
+                metrics={k: float(v) for k, v in row.items()
+                         if k.split('.')[0] in SECTIONS and v != ''},
+                hist=None, svc_hist=None, launch_hists={}, lat_from='due',
+                used=row['used'] == '1'))
     return runs
 
 
@@ -601,9 +640,13 @@ def excludes_1(r):
     return r['ci_lo'] > 1 or r['ci_hi'] < 1
 
 
-def metric_name(m):
+def metric_name(m, table):
+    """p50, p99: of the table's latency (fork's is svc, each call's own
+    time); svc p50, svc p99 where the table's is from the due time."""
     short = {'lat.rate': 'rate/s', 'lat.p50_us': 'p50', 'lat.p99_us': 'p99',
-             'svc.p50_us': 'p50', 'svc.p99_us': 'p99'}
+             'svc.p50_us': 'svc p50', 'svc.p99_us': 'svc p99'}
+    if table == 'fork':
+        short.update({'svc.p50_us': 'p50', 'svc.p99_us': 'p99'})
     return short.get(m, m)
 
 
@@ -689,11 +732,12 @@ def render_tests(family, aa, primaries, plan, blocks, aa_diag):
                          f'together (per-block log ratios |r| >= {AA_R}):')
         for t, mates, after, before in diag:
             lines.append(f'     A/A excludes 1: {t["table"]} {t["label"]} '
-                         f'{metric_name(t["metric"])} '
+                         f'{metric_name(t["metric"], t["table"])} '
                          f'{fmt_ratio(t["result"])}')
             for o, r in mates:
                 lines.append(f'       moves with {o["table"]} {o["label"]} '
-                             f'{metric_name(o["metric"])} (r {r:.2f})')
+                             f'{metric_name(o["metric"], o["table"])} '
+                             f'(r {r:.2f})')
             lines.append(f'       base2 booted after base: {after[1]} '
                          f'({after[0]} blocks); before: {before[1]} '
                          f'({before[0]} blocks)')
@@ -703,15 +747,16 @@ def render_tests(family, aa, primaries, plan, blocks, aa_diag):
     def row(t):
         r = t['result']
         return ['*' if t['primary'] else '', t['pair'], t['table'],
-                t['label'], metric_name(t['metric']), fmt_ratio(r),
+                t['label'], metric_name(t['metric'], t['table']),
+                fmt_ratio(r),
                 str(r['n']), fmt_p(r['p']), fmt_p(r['p_signed_rank']),
                 fmt_p(t.get('q'))]
 
     prim = [t for t in family if t['primary']]
     lines.append('')
     if primaries:
-        lines.append(f'Primary endpoints (* ; named in {plan} before the '
-                     'run):')
+        lines.append('Primary endpoints (* ; named in '
+                     f'{os.path.basename(plan)} before the run):')
         missing = [p['text'] for p in primaries
                    if not any(is_primary(p, t['pair'], t['config'],
                                          t['metric']) for t in family)]
@@ -1251,8 +1296,8 @@ def draw_survival(ax, hists, d, title):
         floor = min(floor, 1 / sum(pooled.values()))
         ax.step(x, y, where='post', color=COLORS[k], lw=2, label=k)
     if d:
-        ax.axvline(d, color='black', ls=':', lw=1)
-    ax.axvline(1, color='black', ls='--', lw=.5)
+        ax.axvline(d, color='black', ls=(0, (1, 2)), lw=1)
+    ax.axvline(1, color='black', ls=(0, (6, 3)), lw=.8)
     ax.set_xscale('log')
     ax.set_yscale('log')
     ax.set_ylim(floor / 2, 1.5)
@@ -1416,6 +1461,9 @@ def parse_args(argv):
                     f'({HIER_RESAMPLES})')
     ap.add_argument('--seed', type=int, default=SEED, metavar='N',
                     help=f'bootstrap seed ({SEED})')
+    ap.add_argument('--samples', metavar='CSV',
+                    help="an earlier report's samples.csv instead of the "
+                    'logs (no pooled latencies or ECDFs)')
     args = ap.parse_args(argv)
     if not args.check and not args.out:
         ap.error('--out DIR is required (unless --check)')
@@ -1423,6 +1471,12 @@ def parse_args(argv):
         ap.error('--resamples must be at least 1')
     if args.out and os.path.exists(args.out) and not os.path.isdir(args.out):
         ap.error(f'--out {args.out} exists and is not a directory')
+    if args.samples and (args.check or not os.path.isfile(args.samples)):
+        ap.error('--samples needs a readable CSV file, and not --check')
+    if args.samples and args.out and os.path.exists(os.path.join(
+            args.out, 'samples.csv')) and os.path.samefile(
+            args.samples, os.path.join(args.out, 'samples.csv')):
+        ap.error('--samples: --out would overwrite it; give another --out')
     try:
         boots, args.order_seed = read_manifest(args.manifest)
         args.primaries = read_primaries(args.plan) if args.plan else []
@@ -1434,9 +1488,15 @@ def parse_args(argv):
 def main(argv):
     args, boots = parse_args(argv)
     report = Report(args.check)
-    runs = []
-    for b in boots:
-        runs += read_log(b, report)
+    if args.samples:
+        try:
+            runs = read_samples(args.samples)
+        except (KeyError, ValueError, OSError) as e:
+            print(f'bench-report: --samples {args.samples}: not a '
+                  f'samples.csv of this script ({e!r})', file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        runs = [r for b in boots for r in read_log(b, report)]
     if args.out:
         os.makedirs(args.out, exist_ok=True)
         write_outputs(args.out, boots, runs, report, args)

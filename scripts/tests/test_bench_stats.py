@@ -268,7 +268,7 @@ class Report(unittest.TestCase):
             self.assertIn('\nclock: tsc (1 ns resolution) in 48 of 48 '
                           'record(s)\n', out)
             self.assertRegex(out, r'A/A control \(base2/base, the base '
-                             r'booted again\): \d+ of 4 intervals exclude 1')
+                             r'booted again\): \d+ of 5 intervals exclude 1')
             rows = [ln for ln in out.split('\n') if ln.startswith(('*  ',
                                                                    '   series/',
                                                                    '   hold/'))]
@@ -291,12 +291,26 @@ class Report(unittest.TestCase):
             self.assertGreaterEqual(ser['ci_hi'], 0.48)
             hold = tests[('hold/base', 'writer mmap', 'lat.p99_us')]
             self.assertTrue(hold['ci_lo'] < 1 < hold['ci_hi'], hold)
-            self.assertEqual(s['aa']['tests'], 4)
+            self.assertEqual(s['aa']['tests'], 5)
             lat = s['latency']['writer mmap'][0]['kernels']
             self.assertLess(lat['series']['p99_over_base'][2], 1)
             for png in ('ecdf_writer_mmap.png', 'throughput_ratios.png',
                         'writer_p99_vs_d.png'):
                 self.assertTrue(os.path.getsize(os.path.join(d, 'out', png)))
+            # again from its samples.csv: the same tests, to the digit
+            r = subprocess.run(
+                ['/usr/bin/python3', REPORT, '--manifest',
+                 os.path.join(d, 'manifest.tsv'), '--plan', plan,
+                 '--samples', os.path.join(d, 'out', 'samples.csv'),
+                 '--out', os.path.join(d, 'again')],
+                capture_output=True, text=True, check=False)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            with open(os.path.join(d, 'again', 'summary.json'),
+                      encoding='utf-8') as fh:
+                again = json.load(fh)
+            self.assertEqual(again['tests'], s['tests'])
+            self.assertEqual(again['aa'], s['aa'])
+            self.assertIn('A/A control', r.stdout)
 
     def test_aa_excursion(self):
         """base2 made slower in every block (what the A/A control must
@@ -308,7 +322,7 @@ class Report(unittest.TestCase):
             self.assertEqual(r.returncode, 0, r.stderr)
             out = r.stdout
             self.assertRegex(out, r'A/A control \(base2/base, the base '
-                             r'booted again\): [34] of 4 intervals exclude 1')
+                             r'booted again\): [34] of 5 intervals exclude 1')
             self.assertIn('in 1 group(s) of endpoints that move together '
                           '(per-block log ratios |r| >= 0.9):', out)
             # faults/s falls as the latencies rise: r near -1 moves too
@@ -340,6 +354,21 @@ class Report(unittest.TestCase):
             r = self.run_report(d)
             self.assertEqual(r.returncode, 2, r.stderr)
             self.assertIn("kernel 'base3' is not one of", r.stderr)
+            r = self.run_report(d, '--samples', os.path.join(d, 'no.csv'))
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn('--samples needs a readable CSV', r.stderr)
+            with open(os.path.join(d, 'bad.csv'), 'w',
+                      encoding='utf-8') as fh:
+                fh.write('a,b\n1,2\n')
+            man = os.path.join(d, 'm2.tsv')
+            with open(man, 'w', encoding='utf-8') as fh:
+                fh.write('base\t1\tbase-1.log\n')
+            r = subprocess.run(
+                ['/usr/bin/python3', REPORT, '--manifest', man, '--samples',
+                 os.path.join(d, 'bad.csv'), '--out', os.path.join(d, 'o2')],
+                capture_output=True, text=True, check=False)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn('not a samples.csv', r.stderr)
 
 
 if __name__ == '__main__':
