@@ -37,7 +37,7 @@ VMSTAT = ('vma_lock_abort', 'vma_lock_retry', 'vma_lock_retry_vma',
           'vma_lock_miss', 'pgmajfault')
 SHORT = {'delay_ms': 'D', 'threads': 'N', 'nice': 'nice', 'rate': 'rate',
          'duration_s': 'dur', 'size_mb': 'MB', 'no_dontneed': 'no_dontneed',
-         'op': 'op'}
+         'op': 'op', 'vmas': 'K'}
 
 
 def usage(code):
@@ -66,6 +66,8 @@ def label(rec):
     p = rec['params']
     keys = ['delay_ms', 'threads', 'nice', 'rate', 'duration_s']
     keys += [k for k in ('op', 'no_dontneed', 'size_mb') if k in p]
+    if rec['workload'] == 'fork':
+        keys.append('vmas')
     if rec['workload'] != 'writer':
         keys = [k for k in keys if k != 'op']
     return rec['workload'] + ' ' + ' '.join(

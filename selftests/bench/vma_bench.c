@@ -626,7 +626,7 @@ static void print_lat(FILE *o, double secs)
 /* ---- breakdown: where each writer call's time goes --------------------- */
 
 /*
- * --breakdown (writer, samevma): a private trace instance (mono clock, the
+ * --breakdown (writer, samevma, fork): a private trace instance (mono clock, the
  * clock of now_ns()) with the mmap_lock events and sched_switch and
  * sched_waking of this process's threads, read after the run. Per writer
  * call, in ns (rd_start and rd_queued are counts):
@@ -634,7 +634,9 @@ static void print_lat(FILE *o, double secs)
  *   wr_wait    the writer's mmap_lock write start_locking to acquire_returned
  *   wr_hold    acquire_returned to released (mprotect() of the faulted VMA:
  *              vma_start_write() waiting for that VMA's readers, and the
- *              split or merge)
+ *              split or merge; fork(): dup_mmap(), whose vma_start_write()
+ *              of each VMA waits for its readers, to the release of the
+ *              child's mmap_lock, which it takes nested and releases first)
  *   other      svc - wr_wait - wr_hold: the call outside the mmap_lock
  *   off_pre, off_wait, off_hold, off_post  the writer off-CPU before it
  *              asks for the lock, while waiting, while holding, after it
@@ -2222,7 +2224,7 @@ static void usage(FILE *o)
 		"  --lock-stacks        launch: a kernel stack trace of every mmap_lock read,\n"
 		"                       its acquisitions and waits by caller (slows them)\n"
 		"  --fork-rate F        launch: the main thread's forks/s (default 2; 0: none)\n"
-		"  --breakdown          trace where each call's time goes (writer, samevma)\n"
+		"  --breakdown          trace where each call's time goes (writer, samevma, fork)\n"
 		"  --no-dontneed        faulters touch each page of their slice once, no\n"
 		"                       MADV_DONTNEED (writer, samevma; size the device with\n"
 		"                       --size-mb so that the run never wraps: the record's\n"
@@ -2344,9 +2346,14 @@ int main(int argc, char **argv)
 		fprintf(stderr, "vma_bench: unknown workload '%s'\n", opt.workload);
 		return 2;
 	}
-	if ((opt.breakdown || opt.no_dontneed) &&
-	    (strcmp(opt.workload, "writer") && strcmp(opt.workload, "samevma"))) {
-		fprintf(stderr, "vma_bench: --breakdown and --no-dontneed are for writer and samevma\n");
+	if (opt.breakdown && strcmp(opt.workload, "writer") &&
+	    strcmp(opt.workload, "samevma") && strcmp(opt.workload, "fork")) {
+		fprintf(stderr, "vma_bench: --breakdown is for writer, samevma and fork\n");
+		return 2;
+	}
+	if (opt.no_dontneed &&
+	    strcmp(opt.workload, "writer") && strcmp(opt.workload, "samevma")) {
+		fprintf(stderr, "vma_bench: --no-dontneed is for writer and samevma\n");
 		return 2;
 	}
 	if (opt.breakdown && opt.rate <= 0) {
