@@ -246,11 +246,11 @@ def synthetic_run(d, blocks, effect, seed=7, aa=1):
 class Report(unittest.TestCase):
     """bench-report.py end to end on synthetic blocks from the fixture."""
 
-    def run_report(self, d, *extra):
+    def run_report(self, d, *extra, manifest='manifest.tsv', out='out'):
         return subprocess.run(
             ['/usr/bin/python3', REPORT, '--manifest',
-             os.path.join(d, 'manifest.tsv'), '--out',
-             os.path.join(d, 'out'), '--resamples', '200', *extra],
+             os.path.join(d, manifest), '--out',
+             os.path.join(d, out), '--resamples', '200', *extra],
             capture_output=True, text=True, check=False)
 
     def test_blocks_primary_aa(self):
@@ -298,12 +298,9 @@ class Report(unittest.TestCase):
                         'writer_p99_vs_d.png'):
                 self.assertTrue(os.path.getsize(os.path.join(d, 'out', png)))
             # again from its samples.csv: the same tests, to the digit
-            r = subprocess.run(
-                ['/usr/bin/python3', REPORT, '--manifest',
-                 os.path.join(d, 'manifest.tsv'), '--plan', plan,
-                 '--samples', os.path.join(d, 'out', 'samples.csv'),
-                 '--out', os.path.join(d, 'again')],
-                capture_output=True, text=True, check=False)
+            r = self.run_report(d, '--plan', plan, '--samples',
+                                os.path.join(d, 'out', 'samples.csv'),
+                                out='again')
             self.assertEqual(r.returncode, 0, r.stderr)
             with open(os.path.join(d, 'again', 'summary.json'),
                       encoding='utf-8') as fh:
@@ -360,13 +357,11 @@ class Report(unittest.TestCase):
             with open(os.path.join(d, 'bad.csv'), 'w',
                       encoding='utf-8') as fh:
                 fh.write('a,b\n1,2\n')
-            man = os.path.join(d, 'm2.tsv')
-            with open(man, 'w', encoding='utf-8') as fh:
+            with open(os.path.join(d, 'm2.tsv'), 'w',
+                      encoding='utf-8') as fh:
                 fh.write('base\t1\tbase-1.log\n')
-            r = subprocess.run(
-                ['/usr/bin/python3', REPORT, '--manifest', man, '--samples',
-                 os.path.join(d, 'bad.csv'), '--out', os.path.join(d, 'o2')],
-                capture_output=True, text=True, check=False)
+            r = self.run_report(d, '--samples', os.path.join(d, 'bad.csv'),
+                                manifest='m2.tsv', out='o2')
             self.assertEqual(r.returncode, 2, r.stderr)
             self.assertIn('not a samples.csv', r.stderr)
 
