@@ -24,7 +24,11 @@ per-block log ratio, its mean given back as a geometric mean ratio with a
 95% t-interval, the t-test p and the exact signed-rank p; q is the
 Benjamini-Hochberg adjustment over the series/base and hold/base tests of
 the tables' endpoints. The A/A line counts the base2/base intervals that
-exclude 1; under it, each of those with the A/A tests that move with it
+exclude 1, and gives that count when base and base2 swap labels within
+blocks (every way, all endpoints of a block together, so that their
+correlation stays): its mean, 95th percentile and the share of
+relabellings that exclude as many; under it, each of those with the A/A
+tests that move with it
 (per-block log ratios correlated at |r| >= 0.9: one excursion of the
 boots seen through several endpoints, not several false positives) and
 its ratio in the blocks where base2 booted after base and in those where
@@ -650,14 +654,43 @@ def metric_name(m, table):
     return short.get(m, m)
 
 
-def aa_line(aa):
+def aa_line(aa, null):
     if not aa:
-        return ('A/A control (base2/base): none (no base2 kernel in this '
-                'run: the false-positive rate is not calibrated)')
+        return ['A/A control (base2/base): none (no base2 kernel in this '
+                'run: the false-positive rate is not calibrated)']
     k = sum(excludes_1(t['result']) for t in aa)
-    return (f'A/A control (base2/base, the base booted again): {k} of '
-            f'{len(aa)} intervals exclude 1 ({100 * k / len(aa):.1f}%; '
-            'nominal 5%)')
+    out = [f'A/A control (base2/base, the base booted again): {k} of '
+           f'{len(aa)} intervals exclude 1 ({100 * k / len(aa):.1f}%; '
+           'nominal 5%)']
+    if null:
+        out.append(
+            f'  relabelled ({null["patterns"]} ways of swapping base and '
+            'base2 within blocks, all endpoints together):')
+        out.append(
+            f'  on average {null["mean"]:.1f} exclude 1 '
+            f'({100 * null["mean"] / len(aa):.1f}%), 95th percentile '
+            f'{null["q95"]:g}; P(>= {k}) = {null["p"]:.3f}')
+    return out
+
+
+def aa_null(aa):
+    """The A/A count's distribution when base and base2 are relabelled
+    within blocks (bench_stats.relabel_counts): dict(patterns, mean, q95,
+    p = the fraction of relabellings with at least the count seen), None
+    without A/A tests or with fewer than two blocks."""
+    import numpy as np
+
+    if not aa:
+        return None
+    blocks = sorted({b for t in aa for b in block_logs(t)}, key=int)
+    if len(blocks) < 2:
+        return None
+    logs = [[block_logs(t).get(b) for b in blocks] for t in aa]
+    _, counts = stats.relabel_counts(logs)
+    k = sum(excludes_1(t['result']) for t in aa)
+    return dict(patterns=len(counts), mean=rnd(float(counts.mean())),
+                q95=float(np.quantile(counts, .95)),
+                p=rnd(float((counts >= k).mean())))
 
 
 AA_R = 0.9   # |r| of A/A tests' per-block log ratios that move together
@@ -724,9 +757,9 @@ def render_tests(family, aa, primaries, plan, blocks, aa_diag):
              '[95% t-interval of the mean log ratio]; p: t-test;',
              '   pW: exact Wilcoxon signed-rank; q: Benjamini-Hochberg '
              f'over the {len(family)} series/base and hold/base tests',
-             '   ' + aa_line(aa)]
+             ] + ['   ' + x for x in aa_line(aa, aa_diag[2])]
     if aa:
-        groups, diag = aa_diag
+        groups, diag = aa_diag[:2]
         if diag:
             lines.append(f'     in {groups} group(s) of endpoints that move '
                          f'together (per-block log ratios |r| >= {AA_R}):')
@@ -1397,7 +1430,7 @@ def write_outputs(out, boots, runs, report, args):
     for b in boots:   # the manifest lists the boots in the order they ran
         positions[(b['kernel'], b['boot'])] = seen.get(b['boot'], 0)
         seen[b['boot']] = seen.get(b['boot'], 0) + 1
-    aa_diag = aa_diagnostics(aa, positions)
+    aa_diag = aa_diagnostics(aa, positions) + (aa_null(aa),)
     lat = latency_tables(configs, groups, args.seed, args.resamples)
     for c in untabulated(configs):
         Report.warn(f'{c["workload"]} {c["label"]}: in no table (only '
@@ -1417,7 +1450,7 @@ def write_outputs(out, boots, runs, report, args):
                for t in family],
         aa=dict(tests=len(aa),
                 exclude_1=sum(excludes_1(t['result']) for t in aa),
-                groups=aa_diag[0]),
+                groups=aa_diag[0], relabelled=aa_diag[2]),
         latency={short: [dict(config=lb, kernels=res)
                          for _, lb, res in rows]
                  for short, (_, rows) in lat.items()},

@@ -8,6 +8,8 @@ report runs:
   t_interval    mean of paired log ratios, Student t-interval, t-test p
   signed_rank_p Wilcoxon signed-rank test, exact (zeros dropped, midranks)
   bh_adjust     Benjamini-Hochberg adjusted p-values (q-values)
+  relabel_counts  the A/A count under every relabelling of the two boots
+                of each block, jointly over the endpoints
   hier_boot     hierarchical bootstrap of pooled latency histograms:
                 resample blocks, then calls within each boot
   old_boot_ci   the 2026-12-01 report's interval (bootstrap of medians of
@@ -112,6 +114,54 @@ def bh_adjust(pvals):
         running = min(running, pvals[i] * m / rank)
         out[i] = running
     return out
+
+
+def relabel_counts(logs, level=0.95, exact_max=16, sims=8192, seed=0):
+    """The A/A count of t-intervals excluding 0, under relabelling.
+
+    logs: one row per endpoint, one column per block, the block's log
+    ratio of the two kernels (None or nan: missing). Base and base2 are
+    one image in a random order, so swapping their labels in a block
+    (the sign of that column) gives a run as likely as the one seen; all
+    endpoints of a block are swapped together, so the correlation between
+    endpoints is kept. Returns (observed count, counts under every sign
+    pattern): all 2^(n-1) of them for n <= exact_max blocks (a pattern
+    and its negation give the same count), else sims random ones (seeded).
+    Each interval is t_interval's, zero spread included.
+    """
+    from scipy.stats import t as student_t
+
+    x = np.array([[np.nan if v is None else v for v in row] for row in logs],
+                 float).reshape(len(logs), -1)
+    w = ~np.isnan(x)
+    x = np.where(w, x, 0.0)
+    k = w.sum(axis=1)
+    use = k >= 2
+    x, w, k = x[use], w[use], k[use]
+    n = x.shape[1]
+    if n < 2 or not len(x):
+        return 0, np.zeros(1, int)
+    if n <= exact_max:
+        pats = ((np.arange(2 ** (n - 1))[:, None] >> np.arange(n - 1)) & 1)
+        signs = np.hstack([np.ones((len(pats), 1)), 1 - 2 * pats])
+    else:
+        rng = np.random.default_rng(seed)
+        signs = np.vstack([np.ones(n), 1 - 2 * rng.integers(0, 2,
+                                                          (sims - 1, n))])
+    q = student_t.ppf(0.5 + level / 2, k - 1)
+    counts = []
+    for lo in range(0, len(signs), 1024):
+        y = signs[lo:lo + 1024, None, :] * x[None]
+        mean = y.sum(axis=2) / k
+        dev = (y - mean[..., None]) * w
+        sd = np.sqrt((dev ** 2).sum(axis=2) / (k - 1))
+        flat = sd <= 1e-12 * np.maximum(1.0, np.abs(mean))
+        with np.errstate(divide='ignore', invalid='ignore'):
+            excl = np.where(flat, mean != 0,
+                            np.abs(mean) * np.sqrt(k) > q * sd)
+        counts.append(excl.sum(axis=1))
+    counts = np.concatenate(counts)
+    return int(counts[0]), counts
 
 
 def bucket_low_ns(i):

@@ -21,6 +21,9 @@ and the report end to end:
   - Benjamini-Hochberg on a hand example, and its step-up;
   - the hierarchical bootstrap (blocks, then calls from histograms): one
     bucket, pooled quantiles and P(>1 ms), a block without a kernel;
+  - the A/A count under relabelling: every sign pattern against
+    t_interval endpoint by endpoint (missing blocks, zero spread), a
+    shift in every block standing out, the seeded sampled patterns;
   - a simulation of A/A runs (two kernels that do not differ): the paired
     t-interval with 10 blocks excludes 1 in 3.5-6.5% of 2000 runs, the
     signed-rank test rejects in 2.5-6.5%; the 2026-12-01 report's interval

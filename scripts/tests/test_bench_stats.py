@@ -180,6 +180,63 @@ class Simulation(unittest.TestCase):
         self.assertTrue(0.03 <= t_rate <= 0.07, t_rate)
 
 
+class Relabel(unittest.TestCase):
+    """The A/A count when base and base2 swap labels within blocks."""
+
+    @staticmethod
+    def brute_force(x):
+        """Every sign pattern with the first block kept, each endpoint's
+        t_interval counted one by one."""
+        import itertools
+
+        out = []
+        for s in itertools.product((1, -1), repeat=x.shape[1] - 1):
+            c = 0
+            for row in x * np.array((1,) + s):
+                ti = st.t_interval([v for v in row if not np.isnan(v)])
+                c += ti['lo'] is not None and (ti['lo'] > 0 or ti['hi'] < 0)
+            out.append(c)
+        return out
+
+    def test_every_pattern_as_t_interval(self):
+        rng = np.random.default_rng(3)
+        x = rng.normal(0.01, 0.02, (30, 6))
+        x[3, 2] = np.nan          # a block missing
+        x[5, :] = 0.01            # zero spread: excludes 0 as it stands
+        x[6, :5] = np.nan         # one block only: no interval
+        obs, counts = st.relabel_counts(x.tolist())
+        self.assertEqual(len(counts), 2 ** 5)
+        self.assertEqual(sorted(counts.tolist()),
+                         sorted(self.brute_force(x)))
+        self.assertEqual(obs, self.brute_force(x)[0])
+        self.assertGreaterEqual(obs, 1)
+
+    def test_shift_stands_out(self):
+        # base2 5% slower in every block on 20 endpoints: only the
+        # labels as they are and those with one block swapped (11 of the
+        # 512) exclude as many
+        rng = np.random.default_rng(4)
+        x = 0.05 + rng.normal(0, 0.01, (20, 10))
+        obs, counts = st.relabel_counts(x.tolist())
+        self.assertEqual(obs, 20)
+        self.assertLessEqual((counts >= obs).mean(), 11 / 512)
+        # without the shift the count seen is an ordinary one
+        obs, counts = st.relabel_counts((x - 0.05).tolist())
+        self.assertGreater((counts >= obs).mean(), 0.05)
+
+    def test_sampled_beyond_exact_max(self):
+        rng = np.random.default_rng(5)
+        x = rng.normal(0, 0.02, (10, 8))
+        obs, counts = st.relabel_counts(x.tolist(), exact_max=4, sims=300,
+                                        seed=9)
+        self.assertEqual(len(counts), 300)
+        self.assertEqual(counts[0], obs)
+        self.assertEqual(obs, self.brute_force(x)[0])
+        again = st.relabel_counts(x.tolist(), exact_max=4, sims=300,
+                                  seed=9)[1]
+        self.assertEqual(counts.tolist(), again.tolist())
+
+
 class SimulationPooled(unittest.TestCase):
     def test_hier_boot_not_anticonservative(self):
         # the pooled p99 ratio of two kernels that do not differ, 10
@@ -269,6 +326,11 @@ class Report(unittest.TestCase):
                           'record(s)\n', out)
             self.assertRegex(out, r'A/A control \(base2/base, the base '
                              r'booted again\): \d+ of 5 intervals exclude 1')
+            self.assertRegex(out, r'relabelled \(32 ways of swapping base '
+                             r'and base2 within blocks, all endpoints '
+                             r'together\):\n +on average [\d.]+ exclude 1 '
+                             r'\([\d.]+%\), 95th percentile [\d.]+; '
+                             r'P\(>= \d+\) = [\d.]+\n')
             rows = [ln for ln in out.split('\n') if ln.startswith(('*  ',
                                                                    '   series/',
                                                                    '   hold/'))]
@@ -333,7 +395,12 @@ class Report(unittest.TestCase):
                 self.assertEqual(int(na) + int(nb), 8)
             with open(os.path.join(d, 'out', 'summary.json'),
                       encoding='utf-8') as fh:
-                self.assertEqual(json.load(fh)['aa']['groups'], 1)
+                aa = json.load(fh)['aa']
+            self.assertEqual(aa['groups'], 1)
+            # a slower base2 in all 8 blocks: only the labels as they
+            # are and those with one block swapped give as many exclusions
+            self.assertEqual(aa['relabelled']['patterns'], 128)
+            self.assertLessEqual(aa['relabelled']['p'], 9 / 128)
 
     def test_bad_input(self):
         with tempfile.TemporaryDirectory() as d:
