@@ -202,8 +202,10 @@ if ! is_worktree_of "$hold" "$repo" || [[ "$have_rev $have_patch" != "$want" ]] 
 	fi
 	printf '%s %s\n' "$want" "$(git -C "$hold" diff HEAD | sha256sum | cut -d' ' -f1)" >"$stamp"
 fi
-printf 'hold kernel: %s (sha256 %s)\n' "$hold_patch" "$(sha256sum <"$hold_patch" | cut -c1-16)" \
-	>"$out/kernels.txt"
+: >"$out/kernels.txt"
+[[ " ${kernels[*]} " != *" hold "* ]] ||
+	printf 'hold kernel: %s (sha256 %s)\n' "$hold_patch" "$(sha256sum <"$hold_patch" | cut -c1-16)" \
+		>>"$out/kernels.txt"
 
 declare -A tree=([base]=$base [series]=$applied [hold]=$hold) image initrd
 declare -A btag=([base]=bench-base [series]=bench-series [hold]=bench-$htag)
