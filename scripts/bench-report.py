@@ -50,8 +50,10 @@ not the pooled latencies or the ECDFs (samples.csv has no histograms).
                         per-boot p99s, pooled histogram percentiles,
                         paired ratios; the tests, the A/A count, the
                         pooled latencies with their intervals
-  tables.txt            the paired tests, the tables and the pooled
-                        latency tables, also printed to stdout
+  tables.txt            the paired tests, the tables, the launch's
+                        states (its boots split by their major faults)
+                        and the pooled latency tables, also printed to
+                        stdout
   writer_p99_vs_d.png, samevma_p99_vs_d.png, fork_p99_vs_d.png
                         p99 (ms) against D, each boot a point
   ecdf_*.png            P(latency > x) of each configuration, pooled and
@@ -80,6 +82,7 @@ import json
 import math
 import os
 import re
+import statistics
 import sys
 import textwrap
 import zlib
@@ -526,6 +529,11 @@ def summarize_kernel(runs):
                median=med,
                per_boot={m: [rnd(v) for _, v in sorted(
                    per_block(runs, m).items())] for m in PER_BOOT})
+    majflt = per_block(runs, 'launch.majflt')
+    span = per_block(runs, 'launch.makespan_ms')
+    if majflt:
+        out['per_boot_launch'] = [(majflt[b], span.get(b))
+                                  for b in sorted(majflt)]
     hists = [r['hist'] for r in runs if r['hist']]
     out['lat_from'] = sorted({r['lat_from'] for r in runs if r['hist']})
     if hists:
@@ -1076,6 +1084,63 @@ def render_tables(configs, kernels):
     return '\n'.join(out)
 
 
+STATE_GAP = 1.5   # the ratio of neighbouring boots' major faults that splits
+
+
+def launch_states(configs, kernels):
+    """The launch's boots by their major faults (launch.majflt): a boot of
+    this workload settles in one of two states, read-around working or not
+    (Documentation/benchmark.txt), and a kernel's median is then a mix.
+    The boots of all kernels of a configuration, sorted, are split at the
+    widest ratio between neighbours if it is at least STATE_GAP; then the
+    number of each kernel's boots below it, with Fisher's exact p of
+    series and hold against base, and the median makespan of each side."""
+    from scipy.stats import fisher_exact
+
+    lines = []
+    for c in configs:
+        if c['workload'] != 'launch':
+            continue
+        boots = {k: c['kernels'][k]['per_boot_launch'] for k in kernels
+                 if c['kernels'].get(k, {}).get('per_boot_launch')}
+        vals = sorted(m for v in boots.values() for m, _ in v)
+        where = f'   {label(c["params"], ("delay_ms", "queue_depth"))}: '
+        if len(vals) < 2 or vals[0] <= 0:
+            continue
+        gap, i = max((vals[j + 1] / vals[j], j) for j in range(len(vals) - 1))
+        if gap < STATE_GAP:
+            lines.append(where + f'one state, {vals[0]:g}-{vals[-1]:g} '
+                         'major faults')
+            continue
+        cut = vals[i]
+        low = {k: [s for m, s in v if m <= cut] for k, v in boots.items()}
+        high = {k: [s for m, s in v if m > cut] for k, v in boots.items()}
+        counts = []
+        for k, v in boots.items():
+            text = f'{k} {len(low[k])}/{len(v)}'
+            if k in ('series', 'hold') and 'base' in boots:
+                nb, tb = len(low['base']), len(boots['base'])
+                p = fisher_exact([[len(low[k]), len(v) - len(low[k])],
+                                  [nb, tb - nb]])[1]
+                text += f' (p {fmt_p(p)})'
+            counts.append(text)
+        lines.append(where + f'low {vals[0]:g}-{vals[i]:g}, high '
+                     f'{vals[i + 1]:g}-{vals[-1]:g} major faults; boots low: '
+                     + ', '.join(counts))
+        med = []
+        for k in boots:
+            lo = f'{statistics.median(low[k]):.0f}' if low[k] else '-'
+            hi = f'{statistics.median(high[k]):.0f}' if high[k] else '-'
+            med.append(f'{k} {lo}/{hi}')
+        lines.append('     makespan median ms, low/high: ' + ', '.join(med))
+    if not lines:
+        return []
+    return ['', 'Launch states: the boots split by their major faults at '
+            f'the widest gap (at least {STATE_GAP}x);',
+            "   p: Fisher's exact test of the kernel's count against base's"
+            ] + lines + ['']
+
+
 def untabulated(configs):
     for c in configs:
         if not any(s['sel'](c['workload'], c['params']) for s in TABLES):
@@ -1465,7 +1530,8 @@ def write_outputs(out, boots, runs, report, args):
     text = '\n'.join(head + render_tests(family, aa, args.primaries,
                                          args.plan, len(blocks),
                                          aa_diag)) + \
-        '\n' + render_tables(configs, kernels) + '\n' + \
+        '\n' + render_tables(configs, kernels) + \
+        '\n'.join(launch_states(configs, kernels)) + '\n' + \
         render_latency(lat, args.resamples)
     print(text)
     with open(os.path.join(out, 'tables.txt'), 'w', encoding='utf-8') as f:

@@ -24,6 +24,8 @@ and the report end to end:
   - the A/A count under relabelling: every sign pattern against
     t_interval endpoint by endpoint (missing blocks, zero spread), a
     shift in every block standing out, the seeded sampled patterns;
+  - the launch's boots split into two states by their major faults
+    (the split, the counts and Fisher's p), and one state left whole;
   - a simulation of A/A runs (two kernels that do not differ): the paired
     t-interval with 10 blocks excludes 1 in 3.5-6.5% of 2000 runs, the
     signed-rank test rejects in 2.5-6.5%; the 2026-12-01 report's interval

@@ -116,6 +116,35 @@ class Paired(unittest.TestCase):
         self.assertEqual(r['blocks'], {'1': 0.9, '2': 0.9, '3': 0.9})
 
 
+class LaunchStates(unittest.TestCase):
+    """The launch's boots split by their major faults."""
+
+    @staticmethod
+    def lines(majflts):
+        br = load_report()
+        runs = [dict(kernel=k, boot=b + 1, workload='launch', used=True,
+                     params={'delay_ms': 2, 'queue_depth': 4},
+                     metrics={'launch.majflt': m,
+                              'launch.makespan_ms': m / 2},
+                     hist=None, lat_from='due')
+                for k, ms in majflts.items() for b, m in enumerate(ms)]
+        configs = br.summarize(br.group_runs(runs))
+        return br.launch_states(configs, list(majflts))
+
+    def test_two_states(self):
+        out = self.lines({'base': [1300, 1250, 350, 1400, 1280, 1320],
+                          'series': [300, 320, 310, 1290, 330, 290]})
+        self.assertIn('   D=2 Q=4: low 290-350, high 1250-1400 major faults;'
+                      ' boots low: base 1/6, series 5/6 (p 0.080)', out)
+        self.assertIn('     makespan median ms, low/high: base 175/650, '
+                      'series 155/645', out)
+
+    def test_one_state(self):
+        # a gap of 1.25x between the kernels is not two states
+        out = self.lines({'base': [1300, 1250, 1400], 'series': [1000, 980]})
+        self.assertIn('   D=2 Q=4: one state, 980-1400 major faults', out)
+
+
 class HierarchicalBootstrap(unittest.TestCase):
     def test_one_bucket(self):
         # every call in bucket 320 (2^20 ns = 1048.576 µs): every quantile
