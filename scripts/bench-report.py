@@ -532,7 +532,7 @@ def summarize_kernel(runs):
     majflt = per_block(runs, 'launch.majflt')
     span = per_block(runs, 'launch.makespan_ms')
     if majflt:
-        out['per_boot_launch'] = [(majflt[b], span.get(b))
+        out['per_boot_launch'] = [(b, majflt[b], span.get(b))
                                   for b in sorted(majflt)]
     hists = [r['hist'] for r in runs if r['hist']]
     out['lat_from'] = sorted({r['lat_from'] for r in runs if r['hist']})
@@ -671,21 +671,23 @@ def aa_line(aa, null):
            f'{len(aa)} intervals exclude 1 ({100 * k / len(aa):.1f}%; '
            'nominal 5%)']
     if null:
+        ways = (f'all {null["patterns"]} ways' if null['exact'] else
+                f'{null["patterns"]} of the ways, drawn at random')
+        out.append(f'  relabelled (base and base2 swapped within blocks, '
+                   f'{ways}, each block\'s endpoints together):')
         out.append(
-            f'  relabelled ({null["patterns"]} ways of swapping base and '
-            'base2 within blocks, all endpoints together):')
-        out.append(
-            f'  on average {null["mean"]:.1f} exclude 1 '
+            f'  expected if the labels did not matter {null["mean"]:.1f} '
             f'({100 * null["mean"] / len(aa):.1f}%), 95th percentile '
-            f'{null["q95"]:g}; P(>= {k}) = {null["p"]:.3f}')
+            f'{null["q95"]}; P(>= {k}) = {null["p"]:.3f}')
     return out
 
 
 def aa_null(aa):
     """The A/A count's distribution when base and base2 are relabelled
-    within blocks (bench_stats.relabel_counts): dict(patterns, mean, q95,
-    p = the fraction of relabellings with at least the count seen), None
-    without A/A tests or with fewer than two blocks."""
+    within blocks (bench_stats.relabel_counts): dict(patterns, exact,
+    mean, q95, p = the share of relabellings with at least the count
+    seen, counts = [number of relabellings with 0, 1, ... exclusions]);
+    None without A/A tests or with fewer than two blocks."""
     import numpy as np
 
     if not aa:
@@ -694,11 +696,17 @@ def aa_null(aa):
     if len(blocks) < 2:
         return None
     logs = [[block_logs(t).get(b) for b in blocks] for t in aa]
-    _, counts = stats.relabel_counts(logs)
-    k = sum(excludes_1(t['result']) for t in aa)
-    return dict(patterns=len(counts), mean=rnd(float(counts.mean())),
-                q95=float(np.quantile(counts, .95)),
-                p=rnd(float((counts >= k).mean())))
+    k, counts = stats.relabel_counts(logs)
+    seen = sum(excludes_1(t['result']) for t in aa)
+    if k != seen:   # the per-block ratios are kept to 6 digits
+        Report.warn(f'A/A: {seen} intervals exclude 1, {k} from the '
+                    'rounded per-block ratios')
+    return dict(patterns=len(counts),
+                exact=len(counts) == 2 ** (len(blocks) - 1),
+                mean=rnd(float(counts.mean())),
+                q95=int(np.quantile(counts, .95, method='higher')),
+                p=rnd(float((counts >= k).mean())),
+                counts=np.bincount(counts).tolist())
 
 
 AA_R = 0.9   # |r| of A/A tests' per-block log ratios that move together
@@ -1093,9 +1101,10 @@ def launch_states(configs, kernels):
     (Documentation/benchmark.txt), and a kernel's median is then a mix.
     The boots of all kernels of a configuration, sorted, are split at the
     widest ratio between neighbours if it is at least STATE_GAP; then the
-    number of each kernel's boots below it, with Fisher's exact p of
-    series and hold against base, and the median makespan of each side."""
-    from scipy.stats import fisher_exact
+    number of each kernel's boots below it, with the exact McNemar p of
+    series and hold against base (paired by block), and the median
+    makespan of each side. Exploratory: the cut comes from the data."""
+    from scipy.stats import binom
 
     lines = []
     for c in configs:
@@ -1103,7 +1112,7 @@ def launch_states(configs, kernels):
             continue
         boots = {k: c['kernels'][k]['per_boot_launch'] for k in kernels
                  if c['kernels'].get(k, {}).get('per_boot_launch')}
-        vals = sorted(m for v in boots.values() for m, _ in v)
+        vals = sorted(m for v in boots.values() for _, m, _ in v)
         where = f'   {label(c["params"], ("delay_ms", "queue_depth"))}: '
         if len(vals) < 2 or vals[0] <= 0:
             continue
@@ -1113,32 +1122,34 @@ def launch_states(configs, kernels):
                          'major faults')
             continue
         cut = vals[i]
-        low = {k: [s for m, s in v if m <= cut] for k, v in boots.items()}
-        high = {k: [s for m, s in v if m > cut] for k, v in boots.items()}
+        low = {k: {b: m <= cut for b, m, _ in v} for k, v in boots.items()}
         counts = []
         for k, v in boots.items():
-            text = f'{k} {len(low[k])}/{len(v)}'
+            text = f'{k} {sum(low[k].values())}/{len(v)}'
             if k in ('series', 'hold') and 'base' in boots:
-                nb, tb = len(low['base']), len(boots['base'])
-                p = fisher_exact([[len(low[k]), len(v) - len(low[k])],
-                                  [nb, tb - nb]])[1]
+                common = set(low[k]) & set(low['base'])
+                up = sum(low[k][b] and not low['base'][b] for b in common)
+                down = sum(low['base'][b] and not low[k][b] for b in common)
+                p = (min(1.0, 2 * binom.cdf(min(up, down), up + down, .5))
+                     if up + down else 1.0)
                 text += f' (p {fmt_p(p)})'
             counts.append(text)
         lines.append(where + f'low {vals[0]:g}-{vals[i]:g}, high '
                      f'{vals[i + 1]:g}-{vals[-1]:g} major faults; boots low: '
                      + ', '.join(counts))
         med = []
-        for k in boots:
-            lo = f'{statistics.median(low[k]):.0f}' if low[k] else '-'
-            hi = f'{statistics.median(high[k]):.0f}' if high[k] else '-'
-            med.append(f'{k} {lo}/{hi}')
+        for k, v in boots.items():
+            side = [[s for b, _, s in v if low[k][b] == want]
+                    for want in (True, False)]
+            med.append(f'{k} ' + '/'.join(
+                f'{statistics.median(x):.0f}' if x else '-' for x in side))
         lines.append('     makespan median ms, low/high: ' + ', '.join(med))
     if not lines:
         return []
-    return ['', 'Launch states: the boots split by their major faults at '
-            f'the widest gap (at least {STATE_GAP}x);',
-            "   p: Fisher's exact test of the kernel's count against base's"
-            ] + lines + ['']
+    return ['', 'Launch states (exploratory): the boots split by their major '
+            f'faults at the widest gap (at least {STATE_GAP}x);',
+            '   p: exact McNemar test of the kernel against base, paired '
+            'by block'] + lines + ['']
 
 
 def untabulated(configs):

@@ -9,7 +9,8 @@ report runs:
   signed_rank_p Wilcoxon signed-rank test, exact (zeros dropped, midranks)
   bh_adjust     Benjamini-Hochberg adjusted p-values (q-values)
   relabel_counts  the A/A count under every relabelling of the two boots
-                of each block, jointly over the endpoints
+                of each block, jointly over the endpoints (pool_aa: of
+                several runs together)
   hier_boot     hierarchical bootstrap of pooled latency histograms:
                 resample blocks, then calls within each boot
   old_boot_ci   the 2026-12-01 report's interval (bootstrap of medians of
@@ -324,8 +325,23 @@ def simulate_aa_pooled(blocks, sims, rng, calls=300, block_sd=0.3,
     return hits / sims
 
 
+def pool_aa(summaries):
+    """The A/A counts of several runs together: [(k, m, counts)] (counts:
+    the number of relabellings with 0, 1, ... exclusions of a run) ->
+    (k, m, expected, P(>= k)), the runs' relabellings independent."""
+    dist = np.ones(1)
+    k_all = m_all = 0
+    for k, m, counts in summaries:
+        c = np.asarray(counts, float)
+        dist = np.convolve(dist, c / c.sum())
+        k_all, m_all = k_all + k, m_all + m
+    expected = float((np.arange(len(dist)) * dist).sum())
+    return k_all, m_all, expected, float(dist[k_all:].sum())
+
+
 def main(argv):
-    """Usage: bench_stats.py [--simulate-aa BLOCKS] [--sims N] [--seed N]"""
+    """Usage: bench_stats.py --simulate-aa BLOCKS [--sims N] [--seed N]
+    | --pool-aa SUMMARY.json..."""
     import argparse
 
     ap = argparse.ArgumentParser(
@@ -334,7 +350,11 @@ def main(argv):
         't-interval, the signed-rank test and the 2026-12-01 interval, '
         'simulated (lognormal block and boot effects).')
     ap.add_argument('--simulate-aa', type=int, metavar='BLOCKS',
-                    required=True, help='blocks (boots per kernel) a run')
+                    help='blocks (boots per kernel) a run')
+    ap.add_argument('--pool-aa', nargs='+', metavar='SUMMARY',
+                    help="instead: the A/A counts of the reports' "
+                    'summary.json files together, against their '
+                    'relabellings')
     ap.add_argument('--sims', type=int, default=2000, metavar='N',
                     help='simulated runs (2000)')
     ap.add_argument('--block-sd', type=float, default=0.3, metavar='S',
@@ -344,6 +364,10 @@ def main(argv):
                     help="instead: the pooled p99 ratio's hierarchical "
                     'bootstrap interval (300 calls a boot, boot sd 0.2)')
     a = ap.parse_args(argv)
+    if a.pool_aa:
+        return print_pool_aa(ap, a.pool_aa)
+    if a.simulate_aa is None:
+        ap.error('want --simulate-aa BLOCKS or --pool-aa SUMMARY...')
     if a.simulate_aa < 2 or a.sims < 1:
         ap.error('--simulate-aa wants 2 blocks or more, --sims 1 or more')
     rng = np.random.default_rng(a.seed)
@@ -359,6 +383,26 @@ def main(argv):
     print(f'{head} paired t-interval excludes 1 in {100 * t:.1f}%, '
           f'signed-rank p < 0.05 in {100 * w:.1f}%, the 2026-12-01 '
           f'interval in {100 * o:.1f}%')
+    return 0
+
+
+def print_pool_aa(ap, paths):
+    import json
+
+    runs = []
+    for path in paths:
+        try:
+            with open(path, encoding='utf-8') as f:
+                aa = json.load(f)['aa']
+            runs.append((aa['exclude_1'], aa['tests'],
+                         aa['relabelled']['counts']))
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            ap.error(f'{path}: not a summary.json with a relabelled A/A '
+                     f'({e!r})')
+    k, m, expected, p = pool_aa(runs)
+    print(f'A/A over {len(runs)} runs: {k} of {m} intervals exclude 1 '
+          f'({100 * k / m:.1f}%); expected if the labels did not matter '
+          f'{expected:.1f} ({100 * expected / m:.1f}%); P(>= {k}) = {p:.3f}')
     return 0
 
 

@@ -134,8 +134,10 @@ class LaunchStates(unittest.TestCase):
     def test_two_states(self):
         out = self.lines({'base': [1300, 1250, 350, 1400, 1280, 1320],
                           'series': [300, 320, 310, 1290, 330, 290]})
+        # blocks 1, 2, 5, 6: series low, base high; block 3 both low,
+        # block 4 both high: McNemar 2 * P(Bin(4, 0.5) = 0) = 1/8
         self.assertIn('   D=2 Q=4: low 290-350, high 1250-1400 major faults;'
-                      ' boots low: base 1/6, series 5/6 (p 0.080)', out)
+                      ' boots low: base 1/6, series 5/6 (p 0.125)', out)
         self.assertIn('     makespan median ms, low/high: base 175/650, '
                       'series 155/645', out)
 
@@ -253,6 +255,14 @@ class Relabel(unittest.TestCase):
         obs, counts = st.relabel_counts((x - 0.05).tolist())
         self.assertGreater((counts >= obs).mean(), 0.05)
 
+    def test_pool_runs(self):
+        # run 1: 1 of 10 exclude 1, half its relabellings 0, half 1; run 2:
+        # 0 of 10, relabellings 3 x 0 and 1 x 1: P(total >= 1) = 1 - .5 * .75
+        k, m, expected, p = st.pool_aa([(1, 10, [1, 1]), (0, 10, [3, 1])])
+        self.assertEqual((k, m), (1, 20))
+        self.assertAlmostEqual(expected, 0.75, places=12)
+        self.assertAlmostEqual(p, 0.625, places=12)
+
     def test_sampled_beyond_exact_max(self):
         rng = np.random.default_rng(5)
         x = rng.normal(0, 0.02, (10, 8))
@@ -355,11 +365,12 @@ class Report(unittest.TestCase):
                           'record(s)\n', out)
             self.assertRegex(out, r'A/A control \(base2/base, the base '
                              r'booted again\): \d+ of 5 intervals exclude 1')
-            self.assertRegex(out, r'relabelled \(32 ways of swapping base '
-                             r'and base2 within blocks, all endpoints '
-                             r'together\):\n +on average [\d.]+ exclude 1 '
-                             r'\([\d.]+%\), 95th percentile [\d.]+; '
-                             r'P\(>= \d+\) = [\d.]+\n')
+            self.assertRegex(out, r'relabelled \(base and base2 swapped '
+                             r'within blocks, all 32 ways, each block\'s '
+                             r'endpoints together\):\n +expected if the '
+                             r'labels did not matter [\d.]+ \([\d.]+%\), '
+                             r'95th percentile \d+; P\(>= \d+\) = '
+                             r'[\d.]+\n')
             rows = [ln for ln in out.split('\n') if ln.startswith(('*  ',
                                                                    '   series/',
                                                                    '   hold/'))]
