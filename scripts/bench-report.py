@@ -26,8 +26,9 @@ Benjamini-Hochberg adjustment over the series/base and hold/base tests of
 the tables' endpoints. The A/A line counts the base2/base intervals that
 exclude 1, and gives that count when base and base2 swap labels within
 blocks (every way, all endpoints of a block together, so that their
-correlation stays): its mean, 95th percentile and the share of
-relabellings that exclude as many; under it, each of those with the A/A
+correlation stays): its mean (the count expected if the labels did not
+matter), 95th percentile and the share of relabellings that exclude as
+many (an exact p); under it, each of those with the A/A
 tests that move with it
 (per-block log ratios correlated at |r| >= 0.9: one excursion of the
 boots seen through several endpoints, not several false positives) and

@@ -348,7 +348,8 @@ def main(argv):
         description='The statistics of scripts/bench-report.py (a module). '
         'As a command: the A/A false-positive rates of the paired '
         't-interval, the signed-rank test and the 2026-12-01 interval, '
-        'simulated (lognormal block and boot effects).')
+        'simulated (lognormal block and boot effects); or the A/A counts '
+        'of several reports pooled (--pool-aa).')
     ap.add_argument('--simulate-aa', type=int, metavar='BLOCKS',
                     help='blocks (boots per kernel) a run')
     ap.add_argument('--pool-aa', nargs='+', metavar='SUMMARY',
