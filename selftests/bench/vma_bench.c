@@ -57,7 +57,8 @@
  *             page's mprotect()) at --rate each and fork() at
  *             --fork-rate (default 2/s; 0: none), and a GC thread mprotect()s half of a heap
  *             VMA at LAUNCH_GC_RATE, until the last faulter is done (the
- *             makespan; --duration caps it). Each call's latency from its
+ *             makespan; --duration caps it). --fault-around-bytes sets
+ *             debugfs fault_around_bytes for the run. Each call's latency from its
  *             due time (fork's own duration too), and the mmap_lock read
  *             and write acquisitions of the process and their waits
  *             (mmap_lock_start_locking to the same thread's next
@@ -114,6 +115,7 @@ static struct {
 	bool backed;		/* swapin, launch: the disk keeps what is written */
 	bool lock_stacks;	/* launch: the callers of the mmap_lock reads */
 	double fork_rate;	/* launch: the main thread's forks/s */
+	long fault_around;	/* launch: fault_around_bytes to set (0: as is) */
 	bool breakdown;		/* writer, samevma: trace where each call's time goes */
 	bool no_dontneed;	/* writer, samevma: faulters touch each page once */
 	int delay_ms, threads, nice, vmas, slice_mb, size_mb, queue_depth;
@@ -1152,7 +1154,11 @@ static struct {
 	pthread_t gc_thread;
 	pid_t gc_tid;
 	int read_ahead_kb, vmas, threads_made, forks;
+	char fault_around_was[32];	/* to put back, when --fault-around-bytes */
 } L = { .fd = -1 };
+
+#define FAULT_AROUND "/sys/kernel/debug/fault_around_bytes"
+
 
 /* A faulter of the launch: its stretch of the file, forward in small steps. */
 static void *launch_fault_fn(void *arg)
@@ -1255,6 +1261,14 @@ static int launch_setup(void)
 	if (read_file(path, buf, sizeof(buf)))
 		return fail("cannot read %s", path);
 	L.read_ahead_kb = atoi(buf);
+	if (opt.fault_around) {
+		if (read_file(FAULT_AROUND, L.fault_around_was, sizeof(L.fault_around_was)))
+			return fail("cannot read %s (CONFIG_DEBUG_FS?)", FAULT_AROUND);
+		if (write_file(FAULT_AROUND, "%ld", opt.fault_around)) {
+			L.fault_around_was[0] = 0;
+			return fail("cannot write %s", FAULT_AROUND);
+		}
+	}
 	snprintf(path, sizeof(path), "%s/lib", L.mnt);
 	L.fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	page = malloc(psz);
@@ -1326,6 +1340,9 @@ static void launch_cleanup(void)
 	if (L.fd >= 0)
 		close(L.fd);
 	L.fd = -1;
+	if (L.fault_around_was[0] && write_file(FAULT_AROUND, "%s", L.fault_around_was))
+		fprintf(stderr, "vma_bench: could not put back %s\n", FAULT_AROUND);
+	L.fault_around_was[0] = 0;
 	if (L.mnt[0]) {
 		for (j = 0; j < 100 && umount(L.mnt) && errno == EBUSY; j++)
 			usleep(10000);
@@ -2224,6 +2241,8 @@ static void usage(FILE *o)
 		"  --lock-stacks        launch: a kernel stack trace of every mmap_lock read,\n"
 		"                       its acquisitions and waits by caller (slows them)\n"
 		"  --fork-rate F        launch: the main thread's forks/s (default 2; 0: none)\n"
+		"  --fault-around-bytes B  launch: set debugfs fault_around_bytes to B for\n"
+		"                       the run (4096: no fault-around), then put it back\n"
 		"  --breakdown          trace where each call's time goes (writer, samevma, fork)\n"
 		"  --no-dontneed        faulters touch each page of their slice once, no\n"
 		"                       MADV_DONTNEED (writer, samevma; size the device with\n"
@@ -2240,6 +2259,7 @@ int main(int argc, char **argv)
 		{ "queue-depth", 1, 0, 'q' }, { "ext4-image", 1, 0, 'e' },
 		{ "breakdown", 0, 0, 'b' }, { "no-dontneed", 0, 0, 'u' },
 		{ "lock-stacks", 0, 0, 'S' }, { "fork-rate", 1, 0, 'F' },
+		{ "fault-around-bytes", 1, 0, 'A' },
 		{ "help", 0, 0, 'h' }, { 0 }
 	};
 	long long vs0[NR_VS] = { 0 }, vs1[NR_VS] = { 0 }, ops = 0;
@@ -2299,6 +2319,9 @@ int main(int argc, char **argv)
 		case 'F':
 			opt.fork_rate = atof(optarg);
 			break;
+		case 'A':
+			opt.fault_around = atol(optarg);
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -2309,7 +2332,7 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc - 1 || opt.threads < 0 || opt.threads > MAX_THREADS ||
 	    opt.rate < 0 || opt.duration <= 0 || opt.delay_ms < 0 || opt.queue_depth < 0 ||
-	    opt.fork_rate < 0) {
+	    opt.fork_rate < 0 || opt.fault_around < 0) {
 		usage(stderr);
 		return 2;
 	}
@@ -2515,6 +2538,8 @@ int main(int argc, char **argv)
 		fprintf(o, ",\"breakdown\":1");
 	if (launch && opt.fork_rate != 2)
 		fprintf(o, ",\"fork_rate\":%g", opt.fork_rate);
+	if (launch && opt.fault_around)
+		fprintf(o, ",\"fault_around_bytes\":%ld", opt.fault_around);
 	if (opt.lock_stacks)
 		fprintf(o, ",\"lock_stacks\":1");
 	if (opt.no_dontneed)
