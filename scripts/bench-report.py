@@ -1108,13 +1108,13 @@ def launch_states(configs, kernels):
     from scipy.stats import binom
 
     lines = []
-    for c in configs:
-        if c['workload'] != 'launch':
-            continue
+    cfgs, keys = table_configs(next(s for s in TABLES
+                                    if s['short'] == 'launch'), configs)
+    for c in cfgs:
         boots = {k: c['kernels'][k]['per_boot_launch'] for k in kernels
                  if c['kernels'].get(k, {}).get('per_boot_launch')}
         vals = sorted(m for v in boots.values() for _, m, _ in v)
-        where = f'   {label(c["params"], ("delay_ms", "queue_depth"))}: '
+        where = f'   {label(c["params"], keys)}: '
         if len(vals) < 2 or vals[0] <= 0:
             continue
         gap, i = max((vals[j + 1] / vals[j], j) for j in range(len(vals) - 1))

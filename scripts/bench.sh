@@ -224,7 +224,8 @@ done
 # base2 is the A/A control: the base's image and initramfs under another
 # label (Documentation/benchmark.txt says why not a second build).
 image[base2]=${image[base]} initrd[base2]=${initrd[base]}
-printf 'base2: the base kernel image again (the A/A control)\n' >>"$out/kernels.txt"
+[[ " ${kernels[*]} " != *" base2 "* ]] ||
+	printf 'base2: the base kernel image again (the A/A control)\n' >>"$out/kernels.txt"
 [[ -n $seed ]] || seed=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ' | cut -c1-9)
 log "block order seed: $seed ($boots blocks of ${kernels[*]}, plan-$plan; --seed $seed repeats the order)"
 printf '# block order seed: %s\n' "$seed" >"$manifest"

@@ -123,7 +123,8 @@ class LaunchStates(unittest.TestCase):
     def lines(majflts):
         br = load_report()
         runs = [dict(kernel=k, boot=b + 1, workload='launch', used=True,
-                     params={'delay_ms': 2, 'queue_depth': 4},
+                     params={'delay_ms': 2, 'queue_depth': 4,
+                             'threads': 200, 'vmas': 2500},
                      metrics={'launch.majflt': m,
                               'launch.makespan_ms': m / 2},
                      hist=None, lat_from='due')
@@ -136,15 +137,17 @@ class LaunchStates(unittest.TestCase):
                           'series': [300, 320, 310, 1290, 330, 290]})
         # blocks 1, 2, 5, 6: series low, base high; block 3 both low,
         # block 4 both high: McNemar 2 * P(Bin(4, 0.5) = 0) = 1/8
-        self.assertIn('   D=2 Q=4: low 290-350, high 1250-1400 major faults;'
-                      ' boots low: base 1/6, series 5/6 (p 0.125)', out)
+        self.assertIn('   D=2 Q=4 N=200 K=2500: low 290-350, high 1250-1400 '
+                      'major faults; boots low: base 1/6, series 5/6 '
+                      '(p 0.125)', out)
         self.assertIn('     makespan median ms, low/high: base 175/650, '
                       'series 155/645', out)
 
     def test_one_state(self):
         # a gap of 1.25x between the kernels is not two states
         out = self.lines({'base': [1300, 1250, 1400], 'series': [1000, 980]})
-        self.assertIn('   D=2 Q=4: one state, 980-1400 major faults', out)
+        self.assertIn('   D=2 Q=4 N=200 K=2500: one state, 980-1400 major '
+                      'faults', out)
 
 
 class HierarchicalBootstrap(unittest.TestCase):
