@@ -1159,7 +1159,6 @@ static struct {
 
 #define FAULT_AROUND "/sys/kernel/debug/fault_around_bytes"
 
-
 /* A faulter of the launch: its stretch of the file, forward in small steps. */
 static void *launch_fault_fn(void *arg)
 {
