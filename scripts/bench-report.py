@@ -766,7 +766,7 @@ def aa_diagnostics(aa, positions):
     return groups, out
 
 
-def render_tests(family, aa, primaries, plan, blocks, aa_diag):
+def render_tests(family, aa, primaries, plan, blocks, aa_diag, aa_rel):
     lines = ['Paired tests', '============',
              f'   blocks: {blocks} (a block is one boot of each kernel; '
              'the order of the boots is in manifest.tsv)',
@@ -774,9 +774,9 @@ def render_tests(family, aa, primaries, plan, blocks, aa_diag):
              '[95% t-interval of the mean log ratio]; p: t-test;',
              '   pW: exact Wilcoxon signed-rank; q: Benjamini-Hochberg '
              f'over the {len(family)} series/base and hold/base tests',
-             ] + ['   ' + x for x in aa_line(aa, aa_diag[2])]
+             ] + ['   ' + x for x in aa_line(aa, aa_rel)]
     if aa:
-        groups, diag = aa_diag[:2]
+        groups, diag = aa_diag
         if diag:
             lines.append(f'     in {groups} group(s) of endpoints that move '
                          f'together (per-block log ratios |r| >= {AA_R}):')
@@ -1105,8 +1105,6 @@ def launch_states(configs, kernels):
     number of each kernel's boots below it, with the exact McNemar p of
     series and hold against base (paired by block), and the median
     makespan of each side. Exploratory: the cut comes from the data."""
-    from scipy.stats import binom
-
     lines = []
     cfgs, keys = table_configs(next(s for s in TABLES
                                     if s['short'] == 'launch'), configs)
@@ -1131,9 +1129,7 @@ def launch_states(configs, kernels):
                 common = set(low[k]) & set(low['base'])
                 up = sum(low[k][b] and not low['base'][b] for b in common)
                 down = sum(low['base'][b] and not low[k][b] for b in common)
-                p = (min(1.0, 2 * binom.cdf(min(up, down), up + down, .5))
-                     if up + down else 1.0)
-                text += f' (p {fmt_p(p)})'
+                text += f' (p {fmt_p(stats.mcnemar_p(up, down))})'
             counts.append(text)
         lines.append(where + f'low {vals[0]:g}-{vals[i]:g}, high '
                      f'{vals[i + 1]:g}-{vals[-1]:g} major faults; boots low: '
@@ -1507,7 +1503,8 @@ def write_outputs(out, boots, runs, report, args):
     for b in boots:   # the manifest lists the boots in the order they ran
         positions[(b['kernel'], b['boot'])] = seen.get(b['boot'], 0)
         seen[b['boot']] = seen.get(b['boot'], 0) + 1
-    aa_diag = aa_diagnostics(aa, positions) + (aa_null(aa),)
+    aa_diag = aa_diagnostics(aa, positions)
+    aa_rel = aa_null(aa)
     lat = latency_tables(configs, groups, args.seed, args.resamples)
     for c in untabulated(configs):
         Report.warn(f'{c["workload"]} {c["label"]}: in no table (only '
@@ -1527,7 +1524,7 @@ def write_outputs(out, boots, runs, report, args):
                for t in family],
         aa=dict(tests=len(aa),
                 exclude_1=sum(excludes_1(t['result']) for t in aa),
-                groups=aa_diag[0], relabelled=aa_diag[2]),
+                groups=aa_diag[0], relabelled=aa_rel),
         latency={short: [dict(config=lb, kernels=res)
                          for _, lb, res in rows]
                  for short, (_, rows) in lat.items()},
@@ -1541,7 +1538,7 @@ def write_outputs(out, boots, runs, report, args):
                if args.order_seed is not None else ''), clock_line(runs), '']
     text = '\n'.join(head + render_tests(family, aa, args.primaries,
                                          args.plan, len(blocks),
-                                         aa_diag)) + \
+                                         aa_diag, aa_rel)) + \
         '\n' + render_tables(configs, kernels) + \
         '\n'.join(launch_states(configs, kernels)) + '\n' + \
         render_latency(lat, args.resamples)

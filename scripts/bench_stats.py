@@ -8,6 +8,7 @@ report runs:
   t_interval    mean of paired log ratios, Student t-interval, t-test p
   signed_rank_p Wilcoxon signed-rank test, exact (zeros dropped, midranks)
   bh_adjust     Benjamini-Hochberg adjusted p-values (q-values)
+  mcnemar_p     exact McNemar test of paired yes/no outcomes
   relabel_counts  the A/A count under every relabelling of the two boots
                 of each block, jointly over the endpoints (pool_aa: of
                 several runs together)
@@ -27,6 +28,7 @@ import math
 import numpy as np
 
 SUB_BUCKETS = 16
+FLAT = 1e-12   # an sd this small relative to the mean (or 1) is no spread
 
 
 def t_interval(x, level=0.95):
@@ -45,7 +47,7 @@ def t_interval(x, level=0.95):
     if n < 2:
         return out
     sd = float(np.std(x, ddof=1))
-    if sd <= 1e-12 * max(1.0, abs(out['mean'])):
+    if sd <= FLAT * max(1.0, abs(out['mean'])):
         sd = 0.0  # equal values, up to rounding
     se = sd / math.sqrt(n)
     out['sd'] = sd
@@ -117,6 +119,17 @@ def bh_adjust(pvals):
     return out
 
 
+def mcnemar_p(up, down):
+    """Two-sided exact McNemar p of paired yes/no outcomes: up blocks
+    where only the kernel said yes, down where only base did (1 when no
+    block differs)."""
+    from scipy.stats import binom
+
+    if not up + down:
+        return 1.0
+    return min(1.0, 2 * float(binom.cdf(min(up, down), up + down, .5)))
+
+
 def relabel_counts(logs, level=0.95, exact_max=16, sims=8192, seed=0):
     """The A/A count of t-intervals excluding 0, under relabelling.
 
@@ -156,7 +169,7 @@ def relabel_counts(logs, level=0.95, exact_max=16, sims=8192, seed=0):
         mean = y.sum(axis=2) / k
         dev = (y - mean[..., None]) * w
         sd = np.sqrt((dev ** 2).sum(axis=2) / (k - 1))
-        flat = sd <= 1e-12 * np.maximum(1.0, np.abs(mean))
+        flat = sd <= FLAT * np.maximum(1.0, np.abs(mean))
         with np.errstate(divide='ignore', invalid='ignore'):
             excl = np.where(flat, mean != 0,
                             np.abs(mean) * np.sqrt(k) > q * sd)
